@@ -33,9 +33,13 @@ export const startEnvSchema = z.object({
       .optional(),
   ),
   ZKARENA_WEB_PORT: port("ZKARENA_WEB_PORT", 3000),
+  /** Interface the web app binds; 127.0.0.1 unless inside a container (docker-compose sets 0.0.0.0). */
+  ZKARENA_WEB_HOST: z.preprocess(blankAsUndefined, z.string().default("127.0.0.1")),
   ZKARENA_ANVIL_PORT: port("ZKARENA_ANVIL_PORT", 8545),
   ZKARENA_DATA_DIR: z.preprocess(blankAsUndefined, z.string().default(path.join(repoRoot, ".zkarena"))),
   ZKARENA_SKIP_BUILD: z.preprocess(blankAsUndefined, z.enum(["0", "1"]).default("0")),
+  /** The RPC URL the browser's wallet uses, when it differs from RPC_URL (containers). */
+  NEXT_PUBLIC_RPC_URL: z.preprocess(blankAsUndefined, httpUrl("NEXT_PUBLIC_RPC_URL").optional()),
   ZKARENA_SEED: z.preprocess(blankAsUndefined, z.enum(["0", "1"]).default("1")),
 });
 

@@ -53,11 +53,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
-async function portIsFree(port: number): Promise<boolean> {
+async function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
@@ -135,7 +135,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 // ---- the steps ------------------------------------------------------------------------------------
 async function preflight(env: StartEnv) {
-  if (!(await portIsFree(env.ZKARENA_WEB_PORT))) {
+  if (!(await portIsFree(env.ZKARENA_WEB_PORT, env.ZKARENA_WEB_HOST))) {
     throw new StartError(
       `port ${env.ZKARENA_WEB_PORT} on 127.0.0.1 is already in use, so the web app cannot start there.\n` +
         `  Stop whatever is using it (is another 'npm start' running?), or pick another port:\n` +
@@ -231,15 +231,32 @@ async function startChain(env: StartEnv): Promise<{ rpcUrl: string; chainId: num
   };
 }
 
+/**
+ * Where the deployment record lives: beside the anvil state it belongs to when the chain is ours
+ * (so an isolated stack with its own ZKARENA_DATA_DIR never overwrites another's record), and in
+ * packages/chain/deployments for an external chain.
+ */
+function deploymentsDir(env: StartEnv): string {
+  return env.RPC_URL
+    ? path.join(repoRoot, "packages", "chain", "deployments")
+    : path.join(env.ZKARENA_DATA_DIR, "deployments");
+}
+
 async function deploy(env: StartEnv, rpcUrl: string): Promise<string[]> {
   const { ensureDeployed } = (await import("../contracts/scripts/deploy.mjs")) as {
     ensureDeployed(o: {
       rpcUrl: string;
       privateKey?: string;
+      deploymentsDir?: string;
       log?: (m: string) => void;
     }): Promise<{ reused: boolean; deployment: { contracts: Record<string, { address: string }> } }>;
   };
-  const result = await ensureDeployed({ rpcUrl, privateKey: env.DEPLOYER_PRIVATE_KEY, log: () => {} });
+  const result = await ensureDeployed({
+    rpcUrl,
+    privateKey: env.DEPLOYER_PRIVATE_KEY,
+    deploymentsDir: deploymentsDir(env),
+    log: () => {},
+  });
   return Object.entries(result.deployment.contracts).map(
     ([name, c]) => `${name} ${c.address} (${result.reused ? "re-used" : "deployed"})`,
   );
@@ -262,7 +279,7 @@ async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chai
     throw new StartError("the web app is not built: run `npm run build` (or `npm start` without ZKARENA_SKIP_BUILD=1)");
   }
   const { file, stream } = await logFile(env, "web");
-  const child = spawn(bin("next"), ["start", "--hostname", "127.0.0.1", "--port", String(env.ZKARENA_WEB_PORT)], {
+  const child = spawn(bin("next"), ["start", "--hostname", env.ZKARENA_WEB_HOST, "--port", String(env.ZKARENA_WEB_PORT)], {
     cwd: webDir,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -272,9 +289,11 @@ async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chai
       DATABASE_URL: databaseUrl,
       RPC_URL: rpcUrl,
       CHAIN_ID: String(chainId),
-      NEXT_PUBLIC_RPC_URL: rpcUrl,
+      // What the browser's wallet talks to; differs from RPC_URL inside containers.
+      NEXT_PUBLIC_RPC_URL: env.NEXT_PUBLIC_RPC_URL ?? rpcUrl,
       NEXT_PUBLIC_CHAIN_ID: String(chainId),
       ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
+      ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
     },
   });
   child.stdout.pipe(stream);

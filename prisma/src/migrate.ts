@@ -33,12 +33,17 @@ function loadEngineModule(): Promise<typeof EngineModule> {
     // The package exports only its JS entry points; the .wasm file sits beside them.
     const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
     const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as typeof EngineModule & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: object): void;
     };
     const bytes = await readFile(path.join(pkgDir, "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg });
+    // Node's global WebAssembly, typed here because the package compiles without the DOM lib.
+    type Exports = Record<string, unknown> & { __wbindgen_start?: () => void };
+    const { WebAssembly: wasm } = globalThis as unknown as {
+      WebAssembly: { instantiate(b: Uint8Array, imports: object): Promise<{ instance: { exports: Exports } }> };
+    };
+    const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
     bg.__wbg_set_wasm(instance.exports);
-    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    instance.exports.__wbindgen_start?.();
     return bg;
   })();
   return enginePromise;
@@ -84,7 +89,7 @@ function engineError(registry: { consumeError(id: number): { error: unknown } | 
 
 /** Reads prisma/migrations in the layout `prisma migrate` uses (folder per migration, migration.sql). */
 export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   const folders = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)

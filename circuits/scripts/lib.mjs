@@ -1,0 +1,633 @@
+// Circuit build pipeline shared by the CLI scripts (build.mjs, export-verifier.mjs,
+// check-determinism.mjs) and the tests: registry → generated `main` wrapper → circom2 compile →
+// INSECURE deterministic development setup (powers of tau + Groth16 zkey) → artifact.json.
+//
+// Types for this module live in lib.d.mts; keep the two in step.
+//
+// Everything here is deterministic on purpose: the same sources, registry entry and tool versions
+// give byte-identical r1cs, wasm, zkey and verification key on every machine, so a verifier
+// exported from one checkout matches proofs made from another. The price is that the setup is
+// INSECURE: the "toxic waste" is derived from public beacons written below, so anyone can forge
+// proofs against these keys. Production keys come from a real ceremony (README, DESIGN.md
+// "Trust setup"); nothing in this file may be used to produce them.
+
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import * as snarkjs from "snarkjs";
+
+const require = createRequire(import.meta.url);
+
+/** Absolute path of the circuits package (the folder holding circuits.json). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Default output folder (git-ignored). */
+export const DEFAULT_BUILD_DIR = path.join(PACKAGE_ROOT, "build");
+/** The circuit registry. */
+export const REGISTRY_PATH = path.join(PACKAGE_ROOT, "circuits.json");
+
+/** Order of the BN254 scalar field: every signal is an element of Z_r. */
+export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/**
+ * Public beacons of the development setup. They are published here, so the resulting keys are
+ * INSECURE by construction: whoever reads this file can recompute tau/alpha/beta/delta.
+ * A beacon (not `contribute`) is used because snarkjs' `contribute` always mixes 64 bytes of
+ * crypto.getRandomValues into the supplied entropy (snarkjs src/misc.js getRandomRng), which would
+ * make the keys differ on every run; `beacon` derives its key only from the hash we pass.
+ */
+export const DEV_SETUP = Object.freeze({
+  label: "dev-insecure",
+  phase1Beacon: sha256Hex("zkarena/dev-insecure/phase1/v1 - PUBLIC BEACON, NOT A CEREMONY"),
+  phase2Beacon: sha256Hex("zkarena/dev-insecure/phase2/v1 - PUBLIC BEACON, NOT A CEREMONY"),
+  // 2^10 hash iterations: the minimum snarkjs accepts. A real beacon uses a future block hash and
+  // a large exponent to make it slow to grind; neither matters for a key everyone can forge with.
+  beaconIterationsExp: 10,
+});
+
+/** Bumped when the build logic changes in a way that must invalidate cached outputs. */
+const PIPELINE_VERSION = 1;
+const ARTIFACT_FORMAT = 1;
+
+// ----------------------------------------------------------------------------------------------
+// Small helpers
+
+function sha256Hex(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+async function sha256File(file) {
+  return sha256Hex(await fsp.readFile(file));
+}
+
+/** JSON with object keys sorted recursively and no whitespace: the input of vkHash. */
+export function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  return JSON.stringify(value);
+}
+
+/** `0x` + sha256 of the canonical JSON of a verification key. */
+export function vkHash(vk) {
+  return `0x${sha256Hex(canonicalJson(vk))}`;
+}
+
+/** "commitment-n4" → "CommitmentN4" (contract names). */
+export function pascalId(id) {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
+}
+
+function packageVersion(name) {
+  // circom2 and circomlib have no "exports" map, so their package.json resolves directly.
+  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+}
+
+function snarkjsRoot() {
+  // snarkjs' "exports" map hides package.json and templates/: resolve the CommonJS entry
+  // (build/main.cjs) and walk up to the package folder.
+  return path.resolve(path.dirname(require.resolve("snarkjs")), "..");
+}
+
+function seconds(start) {
+  return Math.round((performance.now() - start) / 10) / 100;
+}
+
+async function exists(file) {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Write via a temporary file and rename, so readers never see a half-written file. */
+async function writeFileAtomic(file, data) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fsp.writeFile(tmp, data);
+  await fsp.rename(tmp, file);
+}
+
+/** snarkjs logger that forwards warnings and errors (and info when verbose) to `log`. */
+function snarkLogger(log, verbose) {
+  const noop = () => {};
+  return {
+    debug: noop,
+    info: verbose ? (m) => log(`  snarkjs: ${m}`) : noop,
+    warn: (m) => log(`  snarkjs warning: ${m}`),
+    error: (m) => log(`  snarkjs error: ${m}`),
+  };
+}
+
+/**
+ * Stop the worker threads of the BN254 curve that snarkjs (and ffjavascript) cache on globalThis.
+ * Call it when done with snarkjs in a CLI, or the process stays alive.
+ */
+export async function releaseCurves() {
+  const curve = globalThis.curve_bn128;
+  if (curve && typeof curve.terminate === "function") await curve.terminate();
+}
+
+// ----------------------------------------------------------------------------------------------
+// Registry
+
+const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Read and validate circuits.json. Throws with every problem listed.
+ * @returns {import("./lib.d.mts").CircuitEntry[]}
+ */
+export function loadRegistry(registryPath = REGISTRY_PATH) {
+  const raw = JSON.parse(fs.readFileSync(registryPath, "utf8"));
+  const list = raw?.circuits;
+  if (!Array.isArray(list)) throw new Error(`${registryPath}: expected { "circuits": [...] }`);
+  const problems = [];
+  const seen = new Set();
+  for (const [i, e] of list.entries()) {
+    const where = `circuits[${i}]${typeof e?.id === "string" ? ` (${e.id})` : ""}`;
+    if (typeof e?.id !== "string" || !ID_RE.test(e.id)) problems.push(`${where}: id must match ${ID_RE}`);
+    else if (seen.has(e.id)) problems.push(`${where}: duplicate id`);
+    else seen.add(e.id);
+    if (typeof e?.file !== "string" || !/^src\/[A-Za-z0-9_/-]+\.circom$/.test(e.file))
+      problems.push(`${where}: file must be a src/….circom path`);
+    else if (!fs.existsSync(path.join(PACKAGE_ROOT, e.file))) problems.push(`${where}: ${e.file} does not exist`);
+    if (typeof e?.template !== "string" || !IDENT_RE.test(e.template)) problems.push(`${where}: bad template name`);
+    if (!Array.isArray(e?.params) || !e.params.every((p) => Number.isSafeInteger(p) && p >= 0))
+      problems.push(`${where}: params must be non-negative integers`);
+    if (
+      !Array.isArray(e?.publicSignals) ||
+      e.publicSignals.length === 0 ||
+      !e.publicSignals.every((s) => typeof s === "string" && IDENT_RE.test(s))
+    )
+      problems.push(`${where}: publicSignals must be a non-empty list of signal names`);
+    if (e?.outputs !== undefined && (!Array.isArray(e.outputs) || !e.outputs.every((s) => e.publicSignals?.includes(s))))
+      problems.push(`${where}: outputs must list names that appear in publicSignals`);
+    if (!Number.isInteger(e?.power) || e.power < 8 || e.power > 20) problems.push(`${where}: power must be 8..20`);
+  }
+  if (problems.length > 0) throw new Error(`invalid ${path.basename(registryPath)}:\n  ${problems.join("\n  ")}`);
+  return list.map((e) => ({ ...e, outputs: e.outputs ?? [] }));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Paths
+
+/** Every file the build writes for one circuit. */
+export function artifactPaths(id, buildDir = DEFAULT_BUILD_DIR) {
+  const dir = path.join(buildDir, id);
+  return {
+    dir,
+    wrapper: path.join(dir, `${id}.circom`),
+    r1cs: path.join(dir, `${id}.r1cs`),
+    sym: path.join(dir, `${id}.sym`),
+    wasm: path.join(dir, `${id}_js`, `${id}.wasm`),
+    zkey: path.join(dir, `${id}.${DEV_SETUP.label}.zkey`),
+    vk: path.join(dir, "verification_key.json"),
+    artifact: path.join(dir, "artifact.json"),
+    compileStamp: path.join(dir, "compile.stamp"),
+  };
+}
+
+/** The cached, prepared (phase-2-ready) development powers of tau for 2^power constraints. */
+export function ptauPath(power, buildDir = DEFAULT_BUILD_DIR) {
+  return path.join(buildDir, "ptau", `${DEV_SETUP.label}-${power}.ptau`);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Locking: `npm run build` and a test's beforeAll may run at once. Outputs are written atomically
+// and deterministically, so a race would only waste CPU; the lock avoids that.
+
+async function withLock(buildDir, fn, log) {
+  const lockDir = path.join(buildDir, ".lock");
+  await fsp.mkdir(buildDir, { recursive: true });
+  let announced = false;
+  for (;;) {
+    try {
+      await fsp.mkdir(lockDir);
+      await fsp.writeFile(path.join(lockDir, "pid"), String(process.pid));
+      break;
+    } catch (err) {
+      if (err?.code !== "EEXIST") throw err;
+      const owner = Number(await fsp.readFile(path.join(lockDir, "pid"), "utf8").catch(() => "NaN"));
+      let alive = false;
+      if (Number.isInteger(owner)) {
+        try {
+          process.kill(owner, 0);
+          alive = true;
+        } catch {
+          alive = false;
+        }
+      }
+      // The pid file is written right after mkdir; give a fresh lock a moment before calling it stale.
+      const stat = await fsp.stat(lockDir).catch(() => null);
+      const young = stat !== null && Date.now() - stat.mtimeMs < 5_000;
+      if (!alive && !young) {
+        await fsp.rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (!announced) {
+        log(`waiting for another build (pid ${owner}) holding ${lockDir}`);
+        announced = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fsp.rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Compile
+
+/** The generated `component main` wrapper for a registry entry. */
+export function wrapperSource(entry) {
+  const inputs = entry.publicSignals.filter((s) => !entry.outputs.includes(s));
+  return [
+    `// generated by circuits/scripts/lib.mjs from circuits.json entry "${entry.id}" - do not edit`,
+    "pragma circom 2.1.0;",
+    `include "${entry.file}";`,
+    `component main {public [${inputs.join(", ")}]} = ${entry.template}(${entry.params.join(", ")});`,
+    "",
+  ].join("\n");
+}
+
+async function listCircomSources(dir) {
+  const out = [];
+  for (const ent of await fsp.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, ent.name);
+    if (ent.isDirectory()) out.push(...(await listCircomSources(full)));
+    else if (ent.name.endsWith(".circom")) out.push(full);
+  }
+  return out.sort();
+}
+
+/**
+ * Hash of everything that determines the compiler output: the entry (minus `power`, which only
+ * affects the setup), every .circom under src/ (cheaper and safer than following includes), and
+ * the tool versions. circomlib is pinned by version (its files live in node_modules).
+ */
+async function compileStamp(entry) {
+  const sources = [];
+  for (const file of await listCircomSources(path.join(PACKAGE_ROOT, "src"))) {
+    sources.push([path.relative(PACKAGE_ROOT, file), await sha256File(file)]);
+  }
+  const { power: _power, ...shape } = entry;
+  return sha256Hex(
+    canonicalJson({
+      pipeline: PIPELINE_VERSION,
+      shape,
+      wrapper: wrapperSource(entry),
+      sources,
+      circom2: packageVersion("circom2"),
+      circomlib: packageVersion("circomlib"),
+    }),
+  );
+}
+
+function longestCommonDir(dirs) {
+  let common = path.resolve(dirs[0]);
+  for (const d of dirs.slice(1)) {
+    const abs = path.resolve(d);
+    while (common !== path.dirname(common) && abs !== common && !abs.startsWith(common + path.sep)) {
+      common = path.dirname(common);
+    }
+  }
+  return common;
+}
+
+/**
+ * Run circom2 (the Circom compiler as WebAssembly). circom2 maps file arguments to paths relative
+ * to its working directory and cannot open anything through `..` (nor through a symlink leaving
+ * it), while npm hoists circomlib to the workspace root's node_modules. So the compiler runs in
+ * the deepest folder containing the package, circomlib's node_modules and the output folder, with
+ * `-l` pointing at the package (for `include "src/…"`) and at that node_modules.
+ */
+async function runCircom(entry, outDir, log) {
+  const cli = require.resolve("circom2/cli.js");
+  const nodeModules = path.dirname(path.dirname(require.resolve("circomlib/package.json")));
+  const cwd = longestCommonDir([PACKAGE_ROOT, nodeModules, outDir]);
+  const rel = (p) => path.relative(cwd, p) || ".";
+  const wrapper = path.join(outDir, `${entry.id}.circom`);
+  const args = [cli, rel(wrapper), "--r1cs", "--wasm", "--sym", "--O2", "-l", rel(PACKAGE_ROOT), "-l", rel(nodeModules), "-o", rel(outDir)];
+  log(`  circom2 ${args.slice(1).join(" ")}   (cwd ${cwd}; prints nothing until done)`);
+  const { code, stdout, stderr } = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let so = "";
+    let se = "";
+    child.stdout.on("data", (d) => (so += d));
+    child.stderr.on("data", (d) => (se += d));
+    child.on("error", reject);
+    child.on("close", (c) => resolve({ code: c, stdout: so, stderr: se }));
+  });
+  // circom colours its output; strip ANSI escapes for logs and error messages.
+  const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  const plain = (s) => s.replace(ansi, "").trim();
+  if (code !== 0) throw new Error(`circom2 failed for ${entry.id} (exit ${code}):\n${plain(stderr)}\n${plain(stdout)}`);
+  return plain(stdout);
+}
+
+/**
+ * Check that the public signals, in witness order 1..nPublic, are exactly the registry's
+ * publicSignals (array signals collapse to their base name). Returns the expanded names.
+ */
+async function checkPublicSignals(entry, symFile, nPublic) {
+  const byWitness = new Map();
+  for (const line of (await fsp.readFile(symFile, "utf8")).split("\n")) {
+    const [, witness, , name] = line.split(",");
+    const w = Number(witness);
+    if (name && w >= 1 && w <= nPublic && name.startsWith("main.") && !byWitness.has(w)) byWitness.set(w, name.slice(5));
+  }
+  const names = [];
+  for (let w = 1; w <= nPublic; w++) {
+    const n = byWitness.get(w);
+    if (n === undefined) throw new Error(`${entry.id}: no main.* signal at witness index ${w} in ${symFile}`);
+    names.push(n);
+  }
+  const collapsed = names.map((n) => n.replace(/\[.*$/, "")).filter((n, i, a) => i === 0 || a[i - 1] !== n);
+  if (canonicalJson(collapsed) !== canonicalJson(entry.publicSignals)) {
+    throw new Error(
+      `${entry.id}: circuits.json publicSignals ${JSON.stringify(entry.publicSignals)} do not match the ` +
+        `circuit's public signal order ${JSON.stringify(collapsed)} (outputs first, then inputs in declaration order)`,
+    );
+  }
+  return names;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Development setup (INSECURE)
+
+/**
+ * Create (once) build/ptau/dev-insecure-<power>.ptau: `powersoftau new` → one beacon → `prepare
+ * phase2`. Deterministic; INSECURE (see DEV_SETUP).
+ */
+export async function ensureDevPtau(power, { buildDir = DEFAULT_BUILD_DIR, log = console.log, verbose = false } = {}) {
+  const final = ptauPath(power, buildDir);
+  if (await exists(final)) return { file: final, cached: true, seconds: 0 };
+  await fsp.mkdir(path.dirname(final), { recursive: true });
+  const logger = snarkLogger(log, verbose);
+  const tmp = (step) => `${final}.${step}.tmp-${process.pid}`;
+  const t0 = performance.now();
+  log(`  INSECURE development powers of tau 2^${power}: new → beacon → prepare phase2 (computed once, cached)`);
+  try {
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    await snarkjs.powersOfTau.newAccumulator(curve, power, tmp("0"), logger);
+    const hash = await snarkjs.powersOfTau.beacon(tmp("0"), tmp("1"), "zkarena INSECURE dev beacon (phase 1)", DEV_SETUP.phase1Beacon, DEV_SETUP.beaconIterationsExp, logger);
+    if (!hash) throw new Error("snarkjs powersoftau beacon failed (see the log above)");
+    const tp = performance.now();
+    await snarkjs.powersOfTau.preparePhase2(tmp("1"), tmp("2"), logger);
+    log(`  prepare phase2 at 2^${power}: ${seconds(tp)} s`);
+    await fsp.rename(tmp("2"), final);
+  } finally {
+    for (const step of ["0", "1", "2"]) await fsp.rm(tmp(step), { force: true });
+  }
+  return { file: final, cached: false, seconds: seconds(t0) };
+}
+
+/** `zkey new` + one public beacon → <id>.dev-insecure.zkey; returns the verification key. */
+async function devZkey(paths, ptau, log, verbose) {
+  const logger = snarkLogger(log, verbose);
+  const zkey0 = `${paths.zkey}.0.tmp-${process.pid}`;
+  const zkey1 = `${paths.zkey}.1.tmp-${process.pid}`;
+  try {
+    await snarkjs.zKey.newZKey(paths.r1cs, ptau, zkey0, logger);
+    const beaconHash = await snarkjs.zKey.beacon(zkey0, zkey1, "zkarena INSECURE dev beacon (phase 2)", DEV_SETUP.phase2Beacon, DEV_SETUP.beaconIterationsExp, logger);
+    if (!beaconHash) throw new Error("snarkjs zkey beacon failed (see the log above)");
+    await fsp.rename(zkey1, paths.zkey);
+  } finally {
+    await fsp.rm(zkey0, { force: true });
+    await fsp.rm(zkey1, { force: true });
+  }
+  return snarkjs.zKey.exportVerificationKey(paths.zkey, logger);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Build
+
+async function readJson(file) {
+  try {
+    return JSON.parse(await fsp.readFile(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+async function buildOne(entry, { buildDir, log, force, verbose }) {
+  const paths = artifactPaths(entry.id, buildDir);
+  await fsp.mkdir(paths.dir, { recursive: true });
+  const result = { id: entry.id, dir: paths.dir, compileCached: true, setupCached: true, ptauCached: true, compileSeconds: null, ptauSeconds: null, setupSeconds: null };
+
+  // 1. Compile, unless the stamp of sources + entry + tool versions is unchanged.
+  const stamp = await compileStamp(entry);
+  const oldStamp = (await fsp.readFile(paths.compileStamp, "utf8").catch(() => "")).trim();
+  const compiledOk = oldStamp === stamp && (await exists(paths.r1cs)) && (await exists(paths.wasm)) && (await exists(paths.sym));
+  if (force || !compiledOk) {
+    log(`${entry.id}: compiling ${entry.file} ${entry.template}(${entry.params.join(", ")})`);
+    const t0 = performance.now();
+    // Compile into a scratch folder, then move the outputs in, so an interrupted compile never
+    // leaves a stamp next to stale or partial files.
+    const scratch = path.join(buildDir, ".tmp", `${entry.id}-${process.pid}`);
+    await fsp.rm(scratch, { recursive: true, force: true });
+    await fsp.mkdir(scratch, { recursive: true });
+    try {
+      await fsp.writeFile(path.join(scratch, `${entry.id}.circom`), wrapperSource(entry));
+      await runCircom(entry, scratch, log);
+      await fsp.rm(paths.compileStamp, { force: true });
+      await fsp.rm(path.join(paths.dir, `${entry.id}_js`), { recursive: true, force: true });
+      for (const name of await fsp.readdir(scratch)) await fsp.rename(path.join(scratch, name), path.join(paths.dir, name));
+      await writeFileAtomic(paths.compileStamp, `${stamp}\n`);
+    } finally {
+      await fsp.rm(scratch, { recursive: true, force: true });
+      await fsp.rmdir(path.dirname(scratch)).catch(() => {}); // only when empty
+    }
+    result.compileCached = false;
+    result.compileSeconds = seconds(t0);
+  }
+
+  // 2. Read the constraint system (also validates the public-signal order).
+  const r1cs = await snarkjs.r1cs.info(paths.r1cs, null);
+  const nPublic = r1cs.nOutputs + r1cs.nPubInputs;
+  const publicSignalNames = await checkPublicSignals(entry, paths.sym, nPublic);
+  const needed = r1cs.nConstraints + nPublic + 1; // snarkjs adds one row per public input + 1
+  if (needed > 2 ** entry.power) {
+    throw new Error(`${entry.id}: ${r1cs.nConstraints} constraints + ${nPublic + 1} need 2^${Math.ceil(Math.log2(needed))}; circuits.json says power ${entry.power}`);
+  }
+
+  // 3. Setup, unless artifact.json records the same r1cs, power and beacons.
+  const r1csSha256 = await sha256File(paths.r1cs);
+  const setupStamp = sha256Hex(canonicalJson({ pipeline: PIPELINE_VERSION, r1csSha256, power: entry.power, setup: DEV_SETUP, snarkjs: snarkjsVersion() }));
+  const previous = await readJson(paths.artifact);
+  const setupOk =
+    previous?.setupStamp === setupStamp &&
+    (await exists(paths.zkey)) &&
+    (await exists(paths.vk)) &&
+    previous.zkeySha256 === (await sha256File(paths.zkey));
+  if (!force && setupOk) {
+    // The constraint system is unchanged, so the keys stay valid; a recompile may still have
+    // changed the witness generator (e.g. a `<--` hint), so refresh what describes it.
+    const artifact = { ...previous, compileStamp: stamp, wasmSha256: await sha256File(paths.wasm), publicSignalNames };
+    if (canonicalJson(artifact) !== canonicalJson(previous)) await writeFileAtomic(paths.artifact, `${JSON.stringify(artifact, null, 2)}\n`);
+    log(`${entry.id}: ${result.compileCached ? "up to date" : "constraint system unchanged, keys reused"} (${r1cs.nConstraints} constraints)`);
+    return { ...result, constraints: r1cs.nConstraints, artifact };
+  }
+
+  const ptau = await ensureDevPtau(entry.power, { buildDir, log, verbose });
+  result.ptauCached = ptau.cached;
+  result.ptauSeconds = ptau.seconds;
+  log(`${entry.id}: INSECURE development setup (zkey new + public beacon) at 2^${entry.power}`);
+  const t1 = performance.now();
+  await fsp.rm(paths.artifact, { force: true });
+  const vk = await devZkey(paths, ptau.file, log, verbose);
+  await writeFileAtomic(paths.vk, `${JSON.stringify(vk, null, 2)}\n`);
+  result.setupSeconds = seconds(t1);
+  result.setupCached = false;
+
+  const artifact = {
+    format: ARTIFACT_FORMAT,
+    id: entry.id,
+    template: entry.template,
+    file: entry.file,
+    params: entry.params,
+    publicSignals: entry.publicSignals,
+    publicSignalNames,
+    power: entry.power,
+    protocol: "groth16",
+    curve: "bn128",
+    setup: {
+      kind: DEV_SETUP.label,
+      INSECURE: "development keys from public beacons: anyone can forge proofs; never deploy with real funds",
+      phase1Beacon: DEV_SETUP.phase1Beacon,
+      phase2Beacon: DEV_SETUP.phase2Beacon,
+      beaconIterationsExp: DEV_SETUP.beaconIterationsExp,
+    },
+    constraints: r1cs.nConstraints,
+    wires: r1cs.nVars,
+    nPublic,
+    nPrivateInputs: r1cs.nPrvInputs,
+    files: {
+      r1cs: path.relative(paths.dir, paths.r1cs),
+      wasm: path.relative(paths.dir, paths.wasm),
+      sym: path.relative(paths.dir, paths.sym),
+      zkey: path.relative(paths.dir, paths.zkey),
+      verificationKey: path.relative(paths.dir, paths.vk),
+    },
+    vkHash: vkHash(vk),
+    vkHashAlgorithm: "sha256 of the verification key as canonical JSON (keys sorted recursively, no whitespace)",
+    zkeySha256: await sha256File(paths.zkey),
+    r1csSha256,
+    wasmSha256: await sha256File(paths.wasm),
+    ptauSha256: await sha256File(ptau.file),
+    tools: { circom2: packageVersion("circom2"), circomlib: packageVersion("circomlib"), snarkjs: snarkjsVersion() },
+    compileStamp: stamp,
+    setupStamp,
+  };
+  await writeFileAtomic(paths.artifact, `${JSON.stringify(artifact, null, 2)}\n`);
+  log(`${entry.id}: vkHash ${artifact.vkHash}`);
+  return { ...result, constraints: r1cs.nConstraints, artifact };
+}
+
+function snarkjsVersion() {
+  return JSON.parse(fs.readFileSync(path.join(snarkjsRoot(), "package.json"), "utf8")).version;
+}
+
+/**
+ * Build every registry entry (or only `only`): compile if sources changed, then the INSECURE
+ * development setup if the constraint system changed. Safe to call concurrently (file lock).
+ * @param {import("./lib.d.mts").BuildOptions} [options]
+ * @returns {Promise<import("./lib.d.mts").BuildResult[]>}
+ */
+export async function buildAll(options = {}) {
+  const { only, buildDir = DEFAULT_BUILD_DIR, log = console.log, force = false, verbose = false, registryPath = REGISTRY_PATH } = options;
+  const registry = loadRegistry(registryPath);
+  const ids = only === undefined ? null : Array.isArray(only) ? only : [only];
+  if (ids) {
+    const unknown = ids.filter((id) => !registry.some((e) => e.id === id));
+    if (unknown.length > 0) throw new Error(`unknown circuit id(s): ${unknown.join(", ")}; known: ${registry.map((e) => e.id).join(", ")}`);
+  }
+  const entries = ids ? registry.filter((e) => ids.includes(e.id)) : registry;
+  return withLock(
+    buildDir,
+    async () => {
+      const results = [];
+      for (const entry of entries) results.push(await buildOne(entry, { buildDir, log, force, verbose }));
+      return results;
+    },
+    log,
+  );
+}
+
+/** Build one circuit and return its artifact.json contents. */
+export async function buildCircuit(id, options = {}) {
+  const [result] = await buildAll({ ...options, only: id });
+  return result.artifact;
+}
+
+/** The short table printed at the end of a build. */
+export function formatBuildTable(results) {
+  const rows = [["id", "constraints", "compile s", "ptau s", "setup s", "cached?"]];
+  for (const r of results) {
+    // yes: nothing done; "keys": recompiled but the r1cs is unchanged, so the zkey was reused;
+    // "compile": compile cached, setup redone; no: both done.
+    const cached = r.compileCached && r.setupCached ? "yes" : r.setupCached ? "keys" : r.compileCached ? "compile" : "no";
+    const ptau = r.ptauSeconds === null ? "-" : r.ptauCached ? "cached" : String(r.ptauSeconds);
+    rows.push([r.id, String(r.constraints), r.compileSeconds === null ? "-" : String(r.compileSeconds), ptau, r.setupSeconds === null ? "-" : String(r.setupSeconds), cached]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Solidity verifier
+
+/** Pinned compiler of the contracts package (contracts/foundry.toml, TOOLCHAIN.md: npm solc 0.8.37). */
+export const SOLIDITY_PRAGMA = "pragma solidity 0.8.37;";
+
+/** Default destination of the generated verifier, relative to this package. */
+export function defaultVerifierPath(id) {
+  return path.resolve(PACKAGE_ROOT, "..", "contracts", "src", "verifiers", `${pascalId(id)}Verifier.sol`);
+}
+
+/**
+ * Render snarkjs' Groth16 Solidity verifier (templates/verifier_groth16.sol.ejs) for a built
+ * circuit: banner on line 1, contract renamed to <PascalId>Verifier, the template's pragma range
+ * (`>=0.7.0 <0.9.0` in snarkjs 0.7.6) pinned to 0.8.37. Returns the Solidity source.
+ */
+export async function renderSolidityVerifier(id, { buildDir = DEFAULT_BUILD_DIR, log = console.log } = {}) {
+  const paths = artifactPaths(id, buildDir);
+  const artifact = await readJson(paths.artifact);
+  if (!artifact) throw new Error(`${paths.artifact} missing: build ${id} first (npm run build -w @zkarena/circuits -- --only ${id})`);
+  const template = await fsp.readFile(path.join(snarkjsRoot(), "templates", "verifier_groth16.sol.ejs"), "utf8");
+  const raw = await snarkjs.zKey.exportSolidityVerifier(paths.zkey, { groth16: template }, snarkLogger(log, false));
+  const name = `${pascalId(id)}Verifier`;
+  const replaceOnce = (text, re, replacement, what) => {
+    const matches = text.match(new RegExp(re.source, `${re.flags.replace("g", "")}g`)) ?? [];
+    if (matches.length !== 1) throw new Error(`snarkjs verifier template changed: expected one ${what}, found ${matches.length}`);
+    return text.replace(re, replacement);
+  };
+  let sol = replaceOnce(raw, /^pragma solidity [^;]+;/m, SOLIDITY_PRAGMA, "pragma");
+  sol = replaceOnce(sol, /\bcontract Groth16Verifier\b/, `contract ${name}`, "contract Groth16Verifier");
+  const banner = `// generated by circuits/scripts/export-verifier.mjs from ${id} (${artifact.vkHash}) — do not edit; INSECURE development setup`;
+  return `${banner}\n${sol}`;
+}
+
+/** Write the verifier to `out` (default ../contracts/src/verifiers/<PascalId>Verifier.sol). */
+export async function exportSolidityVerifier(id, { out = defaultVerifierPath(id), buildDir = DEFAULT_BUILD_DIR, log = console.log } = {}) {
+  const sol = await renderSolidityVerifier(id, { buildDir, log });
+  await fsp.mkdir(path.dirname(out), { recursive: true });
+  await writeFileAtomic(out, sol);
+  return { file: out, contractName: `${pascalId(id)}Verifier` };
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// Deploys zkArena's contracts once per chain and records them in packages/chain/deployments/<chainId>.json.
+//
+//   node contracts/scripts/deploy.mjs [--rpc-url http://127.0.0.1:8545] [--deployments-dir DIR]
+//   import { ensureDeployed } from "<repo>/contracts/scripts/deploy.mjs"
+//
+// Idempotent: when the deployments file exists and every recorded contract still has code at its
+// address whose hash matches both the record and the current build (contracts/out), it is reused and
+// nothing is sent. Otherwise everything is deployed again (later contracts take earlier addresses as
+// constructor arguments, so a partial redeploy would mix generations) and the file is replaced
+// atomically. The key comes from the `privateKey` argument or DEPLOYER_PRIVATE_KEY; only on chain 31337
+// (anvil) does it default to anvil's public account 0.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { createPublicClient, createWalletClient, defineChain, getAddress, http, keccak256 } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { DEPLOYABLES, defaultDeploymentsDir, loadArtifact, repoRoot } from "./lib.mjs";
+
+export const ANVIL_CHAIN_ID = 31337;
+/** anvil's account 0 (from its public test mnemonic). Never holds real funds; never used elsewhere. */
+export const ANVIL_DEFAULT_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * Runtime code with every immutable's bytes zeroed, so code deployed from a build can be compared with
+ * the build's `deployedBytecode` (where the compiler leaves immutables as zeros).
+ * @param {`0x${string}`} code
+ * @param {Record<string, { start: number, length: number }[]>} immutableReferences
+ */
+export function normalizeRuntimeCode(code, immutableReferences) {
+  let hex = code.slice(2).toLowerCase();
+  for (const refs of Object.values(immutableReferences)) {
+    for (const { start, length } of refs) {
+      hex = hex.slice(0, start * 2) + "0".repeat(length * 2) + hex.slice((start + length) * 2);
+    }
+  }
+  return `0x${hex}`;
+}
+
+/**
+ * Validates a deployments file's contents; throws an Error naming the file and the problem.
+ * (packages/chain has the zod schema for consumers; this script stays dependency-free besides viem.)
+ */
+function parseDeploymentsFile(text, file, chainId) {
+  const bad = (why) =>
+    new Error(`${file} is not a valid deployments file (${why}). Fix it or delete it to redeploy.`);
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw bad(`invalid JSON: ${error instanceof Error ? error.message : error}`);
+  }
+  if (typeof json !== "object" || json === null) throw bad("not an object");
+  if (json.chainId !== chainId) throw bad(`chainId ${json.chainId} but the node reports ${chainId}`);
+  if (typeof json.contracts !== "object" || json.contracts === null) throw bad("no contracts object");
+  for (const [name, c] of Object.entries(json.contracts)) {
+    if (
+      !ADDRESS.test(c?.address) ||
+      !HASH.test(c?.txHash) ||
+      !HASH.test(c?.codeHash) ||
+      !Number.isSafeInteger(c?.blockNumber)
+    ) {
+      throw bad(`contract ${name} needs address, blockNumber, txHash and codeHash`);
+    }
+  }
+  return json;
+}
+
+/** Turns viem's transport errors into "no node at URL" with a way out. */
+function describeRpcError(error, rpcUrl) {
+  const detail = error instanceof Error ? (error.shortMessage ?? error.message) : String(error);
+  return new Error(
+    `No Ethereum node answered at ${rpcUrl} (${detail.split("\n")[0]}). Start one with ` +
+      "`npx anvil --host 127.0.0.1 --port 8545` (or `npm start`), or pass --rpc-url / set RPC_URL.",
+    { cause: error },
+  );
+}
+
+/**
+ * @typedef {{ address: `0x${string}`, blockNumber: number, txHash: `0x${string}`, codeHash: `0x${string}` }} ContractRecord
+ * @typedef {{ chainId: number, deployedAt: string,
+ *   contracts: { VerifierRegistry: ContractRecord } & Record<string, ContractRecord> }} Deployment
+ *   The shape of packages/chain/deployments/<chainId>.json (validated with zod in @zkarena/chain).
+ */
+
+/**
+ * Deploys the contracts unless the recorded deployment is still live and matches the build.
+ * @param {{
+ *   rpcUrl: string,
+ *   privateKey?: `0x${string}`,
+ *   deploymentsDir?: string,
+ *   log?: (message: string) => void,
+ * }} options `privateKey` defaults to DEPLOYER_PRIVATE_KEY, then (chain 31337 only) anvil's account 0;
+ *   `deploymentsDir` defaults to packages/chain/deployments; `log` defaults to console.log.
+ * @returns {Promise<{ chainId: number, reused: boolean, file: string, deployment: Deployment }>}
+ */
+export async function ensureDeployed({
+  rpcUrl,
+  privateKey,
+  deploymentsDir = defaultDeploymentsDir,
+  log = (message) => console.log(message),
+}) {
+  // Load the build first: a missing build is the more actionable error.
+  const artifacts = Object.fromEntries(DEPLOYABLES.map(({ name }) => [name, loadArtifact(name)]));
+
+  const transport = http(rpcUrl, { retryCount: 0, timeout: 10_000 });
+  const publicClient = createPublicClient({ transport, cacheTime: 0 });
+  let chainId;
+  try {
+    chainId = await publicClient.getChainId();
+  } catch (error) {
+    throw describeRpcError(error, rpcUrl);
+  }
+
+  const file = path.join(deploymentsDir, `${chainId}.json`);
+  if (existsSync(file)) {
+    const recorded = parseDeploymentsFile(readFileSync(file, "utf8"), file, chainId);
+    const stale = await findStale(publicClient, recorded, artifacts);
+    if (stale === null) {
+      for (const [name, c] of Object.entries(recorded.contracts)) log(`${name}: reused ${c.address}`);
+      return { chainId, reused: true, file, deployment: recorded };
+    }
+    log(`Redeploying on chain ${chainId}: ${stale}.`);
+  }
+
+  const key = resolvePrivateKey(privateKey, chainId, log);
+  const account = privateKeyToAccount(key);
+  const chain = defineChain({
+    id: chainId,
+    name: `chain-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  const walletClient = createWalletClient({ account, chain, transport, cacheTime: 0 });
+
+  const contracts = {};
+  for (const { name } of DEPLOYABLES) {
+    const { abi, bytecode } = artifacts[name];
+    // Constructor arguments per contract; later contracts will take earlier addresses from `contracts`.
+    const args = constructorArgs(name, account.address);
+    const txHash = await walletClient.deployContract({ abi, bytecode, args });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
+    // anvil mines a reverting deployment as a failed transaction instead of rejecting it.
+    if (receipt.status !== "success" || !receipt.contractAddress) {
+      throw new Error(
+        `Deploying ${name} failed on chain ${chainId} (tx ${txHash}, status ${receipt.status}).`,
+      );
+    }
+    const address = getAddress(receipt.contractAddress);
+    const code = await publicClient.getCode({ address });
+    if (!code || code === "0x") throw new Error(`${name} at ${address} has no code after deployment.`);
+    contracts[name] = {
+      address,
+      blockNumber: Number(receipt.blockNumber),
+      txHash,
+      codeHash: keccak256(code),
+    };
+    log(`${name}: deployed ${address} (block ${receipt.blockNumber}, tx ${txHash})`);
+  }
+
+  const deployment = { chainId, contracts, deployedAt: new Date().toISOString() };
+  writeAtomically(file, JSON.stringify(deployment, null, 2) + "\n");
+  log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+  return { chainId, reused: false, file, deployment };
+}
+
+function constructorArgs(name, deployer) {
+  switch (name) {
+    case "VerifierRegistry":
+      return [deployer];
+    default:
+      throw new Error(`deploy.mjs does not know the constructor arguments of ${name}.`);
+  }
+}
+
+/** @returns {Promise<string | null>} why the recorded deployment cannot be reused, or null. */
+async function findStale(publicClient, recorded, artifacts) {
+  for (const { name } of DEPLOYABLES) {
+    const c = recorded.contracts[name];
+    if (!c) return `${name} is not recorded`;
+    const code = await publicClient.getCode({ address: c.address });
+    if (!code || code === "0x") return `no code at ${name}'s address ${c.address} (was the chain reset?)`;
+    if (keccak256(code) !== c.codeHash)
+      return `the code at ${name}'s address ${c.address} is not the recorded one`;
+    const { deployedBytecode, immutableReferences } = artifacts[name];
+    if (
+      normalizeRuntimeCode(code, immutableReferences) !==
+      normalizeRuntimeCode(deployedBytecode, immutableReferences)
+    ) {
+      return `${name}'s build (contracts/out) differs from the deployed code`;
+    }
+  }
+  return null;
+}
+
+function resolvePrivateKey(privateKey, chainId, log) {
+  const key = privateKey ?? process.env.DEPLOYER_PRIVATE_KEY;
+  if (key !== undefined && key !== "") {
+    if (!HEX_KEY.test(key)) throw new Error("DEPLOYER_PRIVATE_KEY must be 0x followed by 64 hex digits.");
+    return key;
+  }
+  if (chainId === ANVIL_CHAIN_ID) {
+    log("No DEPLOYER_PRIVATE_KEY: using anvil's well-known account 0 (local chain 31337 only).");
+    return ANVIL_DEFAULT_PRIVATE_KEY;
+  }
+  throw new Error(`Set DEPLOYER_PRIVATE_KEY to deploy on chain ${chainId} (only 31337 has a default key).`);
+}
+
+function writeAtomically(file, text) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file); // same folder, so the rename is atomic: readers see the old or the new file
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      "rpc-url": { type: "string", default: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+      "deployments-dir": { type: "string", default: defaultDeploymentsDir },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "Usage: node contracts/scripts/deploy.mjs [--rpc-url URL] [--deployments-dir DIR]\n" +
+        `Defaults: --rpc-url $RPC_URL or http://127.0.0.1:8545, --deployments-dir ${path.relative(process.cwd(), defaultDeploymentsDir)}\n` +
+        "Key: DEPLOYER_PRIVATE_KEY (chain 31337 defaults to anvil's account 0).",
+    );
+    return;
+  }
+  const { reused, file } = await ensureDeployed({
+    rpcUrl: values["rpc-url"],
+    deploymentsDir: path.resolve(values["deployments-dir"]),
+  });
+  console.log(reused ? `Deployment in ${path.relative(repoRoot, file)} is current.` : "Deployed.");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error) => {
+    console.error(`deploy: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  });
+}

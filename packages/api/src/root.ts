@@ -1,0 +1,19 @@
+import { type inferRouterInputs, type inferRouterOutputs } from "@trpc/server";
+import { challengeRouter } from "./router/challenge.ts";
+import { statusRouter } from "./router/status.ts";
+import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
+
+export const appRouter = createTRPCRouter({
+  challenge: challengeRouter,
+  status: statusRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/**
+ * A server-side caller (server components, route handlers, tests):
+ * `const api = createCaller(await createTRPCContext({ headers }))`.
+ */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,243 @@
+// Real anvil: deploy with contracts/scripts/deploy.mjs, register a verifier through the typed ABI,
+// decode the event, re-run the deployment (reuse), then stop the node and check the health report.
+// Needs the contracts build (`npm run build -w @zkarena/contracts`) and the anvil binary.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  createTestClient,
+  getAddress,
+  http,
+  keccak256,
+  parseEventLogs,
+  stringToHex,
+  toHex,
+  type Hex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { ANVIL_DEFAULT_PRIVATE_KEY, ensureDeployed } from "../../../contracts/scripts/deploy.mjs";
+import { verifierRegistryAbi } from "../src/generated/abis.ts";
+import { chainFromId } from "../src/chains.ts";
+import { createChainClients, createChainWallet } from "../src/clients.ts";
+import { loadDeployment } from "../src/deployments.ts";
+import { chainStatus, contractsStatus } from "../src/health.ts";
+
+const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
+const artifactFile = path.join(repoRoot, "contracts/out/VerifierRegistry.sol/VerifierRegistry.json");
+
+function anvilBinary(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("@foundry-rs/anvil-linux-amd64/package.json");
+    return path.join(path.dirname(pkg), "bin", "anvil");
+  } catch {
+    return "anvil"; // another platform: expect Foundry on PATH
+  }
+}
+
+async function freePort(): Promise<number> {
+  // anvil has no "--port 0", so reserve a free port, release it and hand it over.
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+async function waitForChain(rpcUrl: string, anvil: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (anvil.exitCode !== null) throw new Error(`anvil exited with ${anvil.exitCode}: ${stderr()}`);
+    if ((await chainStatus(rpcUrl, { timeoutMs: 500 })).ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`anvil did not answer at ${rpcUrl} within 20 s: ${stderr()}`);
+}
+
+describe("deployment on anvil", () => {
+  let anvil: ChildProcess | undefined;
+  let rpcUrl: string;
+  let deploymentsDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(artifactFile)) {
+      throw new Error(
+        "contracts/out is missing: run `npm run build -w @zkarena/contracts` before this test.",
+      );
+    }
+    const port = await freePort();
+    rpcUrl = `http://127.0.0.1:${port}`;
+    deploymentsDir = await mkdtemp(path.join(tmpdir(), "zkarena-chain-it-"));
+    let stderr = "";
+    anvil = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--silent"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    anvil.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    anvil.once(
+      "error",
+      (error) => (stderr += `spawn failed: ${error.message} (is Foundry's anvil installed?)`),
+    );
+    await waitForChain(rpcUrl, anvil, () => stderr);
+  });
+
+  afterAll(async () => {
+    if (anvil && anvil.exitCode === null) anvil.kill("SIGKILL");
+    await rm(deploymentsDir, { recursive: true, force: true });
+  });
+
+  const deployer = privateKeyToAccount(ANVIL_DEFAULT_PRIVATE_KEY as Hex);
+  let registry: `0x${string}`;
+
+  it("deploys the registry with the deployer as owner and records it", async () => {
+    const logs: string[] = [];
+    const result = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
+    expect(result.reused).toBe(false);
+    expect(logs.join("\n")).toMatch(/using anvil's well-known account 0/);
+
+    const deployment = await loadDeployment(31337, deploymentsDir);
+    expect(deployment).not.toBeNull();
+    registry = deployment!.contracts.VerifierRegistry.address;
+    expect(registry).toBe(result.deployment.contracts.VerifierRegistry.address);
+
+    const { publicClient } = createChainClients(rpcUrl);
+    const owner = await publicClient.readContract({
+      address: registry,
+      abi: verifierRegistryAbi,
+      functionName: "owner",
+    });
+    expect(owner).toBe(deployer.address);
+    expect(await contractsStatus(publicClient, deployment!)).toEqual({
+      VerifierRegistry: { address: registry, hasCode: true, codeHashMatches: true },
+    });
+  });
+
+  it("registers a verifier, reads it back and decodes the event", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    const wallet = createChainWallet(rpcUrl, ANVIL_DEFAULT_PRIVATE_KEY as Hex, {
+      chain: chainFromId(31337, rpcUrl),
+    });
+
+    // Any contract with code can stand in for a Groth16 verifier: deploy a second registry.
+    const artifact = JSON.parse(readFileSync(artifactFile, "utf8")) as { bytecode: { object: Hex } };
+    const deployTx = await wallet.deployContract({
+      abi: verifierRegistryAbi,
+      bytecode: artifact.bytecode.object,
+      args: [deployer.address],
+    });
+    const deployed = await publicClient.waitForTransactionReceipt({ hash: deployTx });
+    expect(deployed.status).toBe("success");
+    const verifier = getAddress(deployed.contractAddress!);
+
+    const circuitId = keccak256(stringToHex("mlp-d64-h16-c10-n32"));
+    const vkHash = keccak256(stringToHex("verification_key.json"));
+    const { request } = await publicClient.simulateContract({
+      account: deployer,
+      address: registry,
+      abi: verifierRegistryAbi,
+      functionName: "register",
+      args: [circuitId, verifier, vkHash, 5],
+    });
+    const hash = await wallet.writeContract(request);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+
+    const events = parseEventLogs({
+      abi: verifierRegistryAbi,
+      logs: receipt.logs,
+      eventName: "VerifierRegistered",
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.args).toEqual({ circuitId, verifier, vkHash, nPublic: 5 });
+
+    const entry = await publicClient.readContract({
+      address: registry,
+      abi: verifierRegistryAbi,
+      functionName: "get",
+      args: [circuitId],
+    });
+    expect(entry).toMatchObject({ verifier, vkHash, nPublic: 5, deprecated: false });
+    const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+    expect(entry.registeredAt).toBe(block.timestamp);
+    expect(
+      await publicClient.readContract({ address: registry, abi: verifierRegistryAbi, functionName: "count" }),
+    ).toBe(1n);
+  });
+
+  it("rejects an address without code with the registry's custom error", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    await expect(
+      publicClient.simulateContract({
+        account: deployer,
+        address: registry,
+        abi: verifierRegistryAbi,
+        functionName: "register",
+        args: [toHex(2, { size: 32 }), deployer.address, toHex(0, { size: 32 }), 5],
+      }),
+    ).rejects.toThrow(/VerifierRegistry__NoCode/);
+  });
+
+  it("reuses the recorded deployment on a second run", async () => {
+    const logs: string[] = [];
+    const again = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
+    expect(again.reused).toBe(true);
+    expect(again.deployment.contracts.VerifierRegistry.address).toBe(registry);
+    expect(logs).toEqual([`VerifierRegistry: reused ${registry}`]);
+  });
+
+  it("redeploys when the code at the recorded address changed", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    const testClient = createTestClient({ mode: "anvil", transport: http(rpcUrl), cacheTime: 0 });
+    await testClient.setCode({ address: registry, bytecode: "0x6080604052" });
+    const before = await loadDeployment(31337, deploymentsDir);
+    expect((await contractsStatus(publicClient, before!)).VerifierRegistry).toMatchObject({
+      hasCode: true,
+      codeHashMatches: false,
+    });
+
+    const logs: string[] = [];
+    const result = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
+    expect(result.reused).toBe(false);
+    expect(logs[0]).toMatch(
+      /Redeploying on chain 31337: the code at VerifierRegistry's address .* is not the recorded one/,
+    );
+    expect(result.deployment.contracts.VerifierRegistry.address).not.toBe(registry);
+    registry = result.deployment.contracts.VerifierRegistry.address;
+    expect((await loadDeployment(31337, deploymentsDir))?.contracts.VerifierRegistry.address).toBe(registry);
+  });
+
+  it("refuses a corrupt deployments file instead of redeploying over it", async () => {
+    const file = path.join(deploymentsDir, "31337.json");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, "{ truncated");
+    try {
+      await expect(ensureDeployed({ rpcUrl, deploymentsDir, log: () => {} })).rejects.toThrow(
+        /31337\.json is not a valid deployments file \(invalid JSON.*delete it to redeploy/,
+      );
+    } finally {
+      writeFileSync(file, good);
+    }
+  });
+
+  it("reports a stopped node clearly", async () => {
+    const exited = new Promise((resolve) => anvil!.once("exit", resolve));
+    anvil!.kill("SIGTERM");
+    await exited;
+
+    const status = await chainStatus(rpcUrl, { timeoutMs: 2_000 });
+    expect(status).toMatchObject({ ok: false, chainId: null, blockNumber: null });
+    expect(status.error).toContain(`No Ethereum node answered at ${rpcUrl}`);
+    await expect(ensureDeployed({ rpcUrl, deploymentsDir, log: () => {} })).rejects.toThrow(
+      /No Ethereum node answered at .* Start one with `npx anvil/,
+    );
+  });
+});

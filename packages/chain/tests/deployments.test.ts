@@ -1,0 +1,103 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DeploymentFileError, deploymentsDir, loadDeployment, parseDeployment } from "../src/deployments.ts";
+
+const valid = {
+  chainId: 31337,
+  contracts: {
+    VerifierRegistry: {
+      address: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+      blockNumber: 1,
+      txHash: "0xa841342d51d264e47f2838031978b1935d4fae0203604b4cf70df0e62ac1812c",
+      codeHash: "0x58F78BF8AE003465D66A883E011DE018215B1A390484DEF57B54DC3833E9F824",
+    },
+  },
+  deployedAt: "2026-11-25T04:56:09.005Z",
+};
+
+describe("parseDeployment", () => {
+  it("accepts a record and normalises addresses and hashes", () => {
+    const deployment = parseDeployment(valid);
+    expect(deployment.contracts.VerifierRegistry.address).toBe("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    expect(deployment.contracts.VerifierRegistry.codeHash).toBe(
+      "0x58f78bf8ae003465d66a883e011de018215b1a390484def57b54dc3833e9f824",
+    );
+  });
+
+  it("accepts the JSON text as well", () => {
+    expect(parseDeployment(JSON.stringify(valid)).chainId).toBe(31337);
+  });
+
+  it("rejects invalid JSON with the source name and what to do", () => {
+    expect(() => parseDeployment("{not json", "deployments/31337.json")).toThrow(DeploymentFileError);
+    expect(() => parseDeployment("{not json", "deployments/31337.json")).toThrow(
+      /deployments\/31337\.json is not valid JSON .*Redeploy with `node contracts\/scripts\/deploy\.mjs/,
+    );
+  });
+
+  it("rejects a record without the registry, naming the field", () => {
+    expect(() => parseDeployment({ ...valid, contracts: {} })).toThrow(/contracts\.VerifierRegistry/);
+  });
+
+  it("rejects a malformed address", () => {
+    const bad = structuredClone(valid);
+    bad.contracts.VerifierRegistry.address = "0x1234";
+    expect(() => parseDeployment(bad)).toThrow(
+      /contracts\.VerifierRegistry\.address: must be a 20-byte 0x address/,
+    );
+  });
+
+  it("rejects a malformed hash and a negative block number together", () => {
+    const bad = structuredClone(valid);
+    bad.contracts.VerifierRegistry.txHash = "0xabc";
+    bad.contracts.VerifierRegistry.blockNumber = -1;
+    expect(() => parseDeployment(bad)).toThrow(
+      /txHash: must be a 32-byte 0x hash.*blockNumber|blockNumber.*txHash/,
+    );
+  });
+
+  it("rejects a bad deployedAt", () => {
+    expect(() => parseDeployment({ ...valid, deployedAt: "yesterday" })).toThrow(/deployedAt/);
+  });
+});
+
+describe("loadDeployment", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "zkarena-deployments-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("returns null when nothing is recorded for the chain", async () => {
+    expect(await loadDeployment(424242, dir)).toBeNull();
+  });
+
+  it("reads and validates <dir>/<chainId>.json", async () => {
+    await writeFile(path.join(dir, "31337.json"), JSON.stringify(valid));
+    const deployment = await loadDeployment(31337, dir);
+    expect(deployment?.contracts.VerifierRegistry.blockNumber).toBe(1);
+  });
+
+  it("rejects a file recorded for another chain", async () => {
+    await writeFile(path.join(dir, "1.json"), JSON.stringify(valid));
+    await expect(loadDeployment(1, dir)).rejects.toThrow(/records chain 31337, not 1/);
+  });
+
+  it("rejects a corrupt file, naming it", async () => {
+    await writeFile(path.join(dir, "5.json"), "");
+    await expect(loadDeployment(5, dir)).rejects.toThrow(new RegExp(`${dir}/5\\.json is not valid JSON`));
+  });
+
+  it("rejects a chain id that is not a positive integer", async () => {
+    await expect(loadDeployment(0, dir)).rejects.toThrow(RangeError);
+  });
+
+  it("defaults to packages/chain/deployments", () => {
+    expect(deploymentsDir).toBe(path.resolve(import.meta.dirname, "..", "deployments"));
+  });
+});
