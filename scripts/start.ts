@@ -308,6 +308,9 @@ async function main() {
   process.env.TURBO_TELEMETRY_DISABLED ??= "1";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   const env = parseStartEnv(process.env);
+  // Configuration errors first: they must not wait behind a build.
+  const { readDbEnv } = await import("@zkarena/db/env");
+  readDbEnv({ DATABASE_URL: env.DATABASE_URL });
   await preflight(env);
   await build(env);
   const database = await startDatabase(env);
