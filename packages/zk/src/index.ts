@@ -1,0 +1,2 @@
+// @zkarena/zk: model formats, quantization, reference inference, commitments, witness, prove/verify.
+export {};
