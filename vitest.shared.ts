@@ -10,7 +10,10 @@ export function packageTestConfig(name: string, test: NonNullable<ViteUserConfig
   return defineConfig({
     test: {
       include: ["tests/**/*.test.ts"],
-      reporters: ["default", ["json", { outputFile: path.join(root, ".test-results", `${name}.vitest.json`) }]],
+      reporters: [
+        "default",
+        ["json", { outputFile: path.join(root, ".test-results", `${name}.vitest.json`) }],
+      ],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       ...test,

@@ -18,7 +18,10 @@ const httpUrl = (name: string) =>
   z
     .string()
     .trim()
-    .refine((v) => /^https?:\/\/[^\s/]+/.test(v), `${name} must be an http(s) URL, e.g. http://127.0.0.1:8545`);
+    .refine(
+      (v) => /^https?:\/\/[^\s/]+/.test(v),
+      `${name} must be an http(s) URL, e.g. http://127.0.0.1:8545`,
+    );
 
 const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 

@@ -78,7 +78,9 @@ function supervise(name: string, child: ChildProcess, log: string) {
   child.once("exit", (code, signal) => {
     if (stopping) return;
     void tail(log).then((t) => {
-      console.error(`[zkarena] ${name} exited unexpectedly (${signal ?? `code ${code}`}). Last lines of ${log}:\n${t}`);
+      console.error(
+        `[zkarena] ${name} exited unexpectedly (${signal ?? `code ${code}`}). Last lines of ${log}:\n${t}`,
+      );
       void stopAll(1);
     });
   });
@@ -106,7 +108,9 @@ async function run(name: string, command: string, args: string[], env: StartEnv,
     child.once("error", reject);
     child.once("exit", async (code) => {
       if (code === 0) return resolve();
-      reject(new StartError(`${name} failed (exit ${code}). Last lines of ${file}:\n${await tail(file, 40)}`));
+      reject(
+        new StartError(`${name} failed (exit ${code}). Last lines of ${file}:\n${await tail(file, 40)}`),
+      );
     });
   });
 }
@@ -159,7 +163,9 @@ async function preflight(env: StartEnv) {
 
 async function build(env: StartEnv) {
   if (env.ZKARENA_SKIP_BUILD === "1") return say("build skipped (ZKARENA_SKIP_BUILD=1)");
-  say("building (first run: Prisma client, contracts, circuits with their development setup, web app; cached afterwards)…");
+  say(
+    "building (first run: Prisma client, contracts, circuits with their development setup, web app; cached afterwards)…",
+  );
   const t0 = performance.now();
   await run("build", bin("turbo"), ["run", "build", "--output-logs=errors-only"], env);
   say(`build done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -174,9 +180,12 @@ async function startDatabase(env: StartEnv): Promise<{ url: string; description:
     const u = new URL(DATABASE_URL!);
     const where = `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
     try {
-      await applyMigrations(new PrismaPg({ connectionString: DATABASE_URL!, connectionTimeoutMillis: 5_000 }), {
-        log: (l) => say(l),
-      });
+      await applyMigrations(
+        new PrismaPg({ connectionString: DATABASE_URL!, connectionTimeoutMillis: 5_000 }),
+        {
+          log: (l) => say(l),
+        },
+      );
     } catch (error) {
       throw new StartError(
         `cannot use the database at DATABASE_URL (${where}): ${(error as Error).message}\n` +
@@ -211,11 +220,16 @@ async function startChain(env: StartEnv): Promise<{ rpcUrl: string; chainId: num
   const child = spawn(
     bin("anvil"),
     [
-      "--host", "127.0.0.1",
-      "--port", String(env.ZKARENA_ANVIL_PORT),
-      "--chain-id", "31337",
-      "--state", stateFile,
-      "--state-interval", "5",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(env.ZKARENA_ANVIL_PORT),
+      "--chain-id",
+      "31337",
+      "--state",
+      stateFile,
+      "--state-interval",
+      "5",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -276,31 +290,41 @@ async function seed(databaseUrl: string, chainId: number) {
 async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chainId: number) {
   const webDir = path.join(repoRoot, "apps", "web");
   if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
-    throw new StartError("the web app is not built: run `npm run build` (or `npm start` without ZKARENA_SKIP_BUILD=1)");
+    throw new StartError(
+      "the web app is not built: run `npm run build` (or `npm start` without ZKARENA_SKIP_BUILD=1)",
+    );
   }
   const { file, stream } = await logFile(env, "web");
-  const child = spawn(bin("next"), ["start", "--hostname", env.ZKARENA_WEB_HOST, "--port", String(env.ZKARENA_WEB_PORT)], {
-    cwd: webDir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      RPC_URL: rpcUrl,
-      CHAIN_ID: String(chainId),
-      // What the browser's wallet talks to; differs from RPC_URL inside containers.
-      NEXT_PUBLIC_RPC_URL: env.NEXT_PUBLIC_RPC_URL ?? rpcUrl,
-      NEXT_PUBLIC_CHAIN_ID: String(chainId),
-      ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
-      ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
+  const child = spawn(
+    bin("next"),
+    ["start", "--hostname", env.ZKARENA_WEB_HOST, "--port", String(env.ZKARENA_WEB_PORT)],
+    {
+      cwd: webDir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: databaseUrl,
+        RPC_URL: rpcUrl,
+        CHAIN_ID: String(chainId),
+        // What the browser's wallet talks to; differs from RPC_URL inside containers.
+        NEXT_PUBLIC_RPC_URL: env.NEXT_PUBLIC_RPC_URL ?? rpcUrl,
+        NEXT_PUBLIC_CHAIN_ID: String(chainId),
+        ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
+        ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
+      },
     },
-  });
+  );
   child.stdout.pipe(stream);
   child.stderr.pipe(stream);
   supervise("web", child, file);
   const url = `http://127.0.0.1:${env.ZKARENA_WEB_PORT}`;
-  await waitFor("the web app", async () => (await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok, 120_000);
+  await waitFor(
+    "the web app",
+    async () => (await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok,
+    120_000,
+  );
   return url;
 }
 

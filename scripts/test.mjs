@@ -49,7 +49,13 @@ function readReport(file) {
       skipped: s.skipped ?? 0,
     };
   }
-  return { runner: `${data.runner} ${name}`, passed: data.passed, failed: data.failed, skipped: data.skipped, note: data.note };
+  return {
+    runner: `${data.runner} ${name}`,
+    passed: data.passed,
+    failed: data.failed,
+    skipped: data.skipped,
+    note: data.note,
+  };
 }
 
 const reports = existsSync(resultsDir)
@@ -59,7 +65,7 @@ const reports = existsSync(resultsDir)
       .map(readReport)
   : [];
 
-// A playwright run that was skipped writes a summary instead of a report; never count both.
+// (A skipped Playwright run writes only a summary, so no runner is counted twice.)
 const total = { passed: 0, failed: 0, skipped: 0 };
 console.log("\nTest results by runner:");
 for (const r of reports) {

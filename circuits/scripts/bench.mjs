@@ -24,7 +24,13 @@ const prove = [];
 const verify = [];
 for (let i = 0; i < runs + 1; i++) {
   const v = [1n, 2n, 3n, BigInt(i)];
-  const input = { commitment: poseidon.F.toObject(poseidon([salt, ...v])), challengeId: 7n, submitter: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n, values: v, salt };
+  const input = {
+    commitment: poseidon.F.toObject(poseidon([salt, ...v])),
+    challengeId: 7n,
+    submitter: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n,
+    values: v,
+    salt,
+  };
   const t0 = performance.now();
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, paths.wasm, paths.zkey);
   const t1 = performance.now();
@@ -39,10 +45,21 @@ for (let i = 0; i < runs + 1; i++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`\n${ID} (${artifact.constraints} constraints, 2^${artifact.power}, INSECURE dev keys), ${runs} warm runs`);
+console.log(
+  `\n${ID} (${artifact.constraints} constraints, 2^${artifact.power}, INSECURE dev keys), ${runs} warm runs`,
+);
 console.log("step          median ms  min ms  max ms");
-for (const [name, xs] of [["fullProve", prove], ["verify", verify]]) {
-  console.log(`${name.padEnd(12)}  ${median(xs).toFixed(0).padStart(9)}  ${Math.min(...xs).toFixed(0).padStart(6)}  ${Math.max(...xs).toFixed(0).padStart(6)}`);
+for (const [name, xs] of [
+  ["fullProve", prove],
+  ["verify", verify],
+]) {
+  console.log(
+    `${name.padEnd(12)}  ${median(xs).toFixed(0).padStart(9)}  ${Math.min(...xs)
+      .toFixed(0)
+      .padStart(6)}  ${Math.max(...xs)
+      .toFixed(0)
+      .padStart(6)}`,
+  );
 }
 await releaseCurves();
 process.exit(0);

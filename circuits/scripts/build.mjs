@@ -34,7 +34,9 @@ try {
   });
   console.log("");
   console.log(formatBuildTable(results));
-  console.log(`\nINSECURE development setup (public beacons): for local use and tests only. ${((performance.now() - started) / 1000).toFixed(2)} s total`);
+  console.log(
+    `\nINSECURE development setup (public beacons): for local use and tests only. ${((performance.now() - started) / 1000).toFixed(2)} s total`,
+  );
   await releaseCurves();
   process.exit(0);
 } catch (err) {

@@ -28,7 +28,9 @@ try {
     for (const key of KEYS) {
       const same = a.artifact[key] === b?.artifact[key];
       if (!same) failed = true;
-      console.log(`${same ? "same     " : "DIFFERENT"} ${a.id} ${key} ${a.artifact[key]}${same ? "" : ` vs ${b?.artifact[key]}`}`);
+      console.log(
+        `${same ? "same     " : "DIFFERENT"} ${a.id} ${key} ${a.artifact[key]}${same ? "" : ` vs ${b?.artifact[key]}`}`,
+      );
     }
     const vkA = await fsp.readFile(path.join(a.dir, "verification_key.json"));
     const vkB = await fsp.readFile(path.join(b.dir, "verification_key.json"));

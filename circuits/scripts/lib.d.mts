@@ -90,7 +90,12 @@ export const PACKAGE_ROOT: string;
 export const DEFAULT_BUILD_DIR: string;
 export const REGISTRY_PATH: string;
 export const BN254_R: bigint;
-export const DEV_SETUP: Readonly<{ label: "dev-insecure"; phase1Beacon: string; phase2Beacon: string; beaconIterationsExp: number }>;
+export const DEV_SETUP: Readonly<{
+  label: "dev-insecure";
+  phase1Beacon: string;
+  phase2Beacon: string;
+  beaconIterationsExp: number;
+}>;
 export const SOLIDITY_PRAGMA: string;
 
 export function canonicalJson(value: unknown): string;
@@ -101,7 +106,17 @@ export function loadRegistry(registryPath?: string): CircuitEntry[];
 export function artifactPaths(
   id: string,
   buildDir?: string,
-): { dir: string; wrapper: string; r1cs: string; sym: string; wasm: string; zkey: string; vk: string; artifact: string; compileStamp: string };
+): {
+  dir: string;
+  wrapper: string;
+  r1cs: string;
+  sym: string;
+  wasm: string;
+  zkey: string;
+  vk: string;
+  artifact: string;
+  compileStamp: string;
+};
 export function ptauPath(power: number, buildDir?: string): string;
 export function wrapperSource(entry: CircuitEntry): string;
 export function ensureDevPtau(
@@ -112,7 +127,10 @@ export function buildAll(options?: BuildOptions): Promise<BuildResult[]>;
 export function buildCircuit(id: string, options?: Omit<BuildOptions, "only">): Promise<CircuitArtifact>;
 export function formatBuildTable(results: BuildResult[]): string;
 export function defaultVerifierPath(id: string): string;
-export function renderSolidityVerifier(id: string, options?: { buildDir?: string; log?: (line: string) => void }): Promise<string>;
+export function renderSolidityVerifier(
+  id: string,
+  options?: { buildDir?: string; log?: (line: string) => void },
+): Promise<string>;
 export function exportSolidityVerifier(
   id: string,
   options?: { out?: string; buildDir?: string; log?: (line: string) => void },

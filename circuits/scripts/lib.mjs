@@ -163,8 +163,10 @@ export function loadRegistry(registryPath = REGISTRY_PATH) {
     else seen.add(e.id);
     if (typeof e?.file !== "string" || !/^src\/[A-Za-z0-9_/-]+\.circom$/.test(e.file))
       problems.push(`${where}: file must be a src/….circom path`);
-    else if (!fs.existsSync(path.join(PACKAGE_ROOT, e.file))) problems.push(`${where}: ${e.file} does not exist`);
-    if (typeof e?.template !== "string" || !IDENT_RE.test(e.template)) problems.push(`${where}: bad template name`);
+    else if (!fs.existsSync(path.join(PACKAGE_ROOT, e.file)))
+      problems.push(`${where}: ${e.file} does not exist`);
+    if (typeof e?.template !== "string" || !IDENT_RE.test(e.template))
+      problems.push(`${where}: bad template name`);
     if (!Array.isArray(e?.params) || !e.params.every((p) => Number.isSafeInteger(p) && p >= 0))
       problems.push(`${where}: params must be non-negative integers`);
     if (
@@ -173,11 +175,16 @@ export function loadRegistry(registryPath = REGISTRY_PATH) {
       !e.publicSignals.every((s) => typeof s === "string" && IDENT_RE.test(s))
     )
       problems.push(`${where}: publicSignals must be a non-empty list of signal names`);
-    if (e?.outputs !== undefined && (!Array.isArray(e.outputs) || !e.outputs.every((s) => e.publicSignals?.includes(s))))
+    if (
+      e?.outputs !== undefined &&
+      (!Array.isArray(e.outputs) || !e.outputs.every((s) => e.publicSignals?.includes(s)))
+    )
       problems.push(`${where}: outputs must list names that appear in publicSignals`);
-    if (!Number.isInteger(e?.power) || e.power < 8 || e.power > 20) problems.push(`${where}: power must be 8..20`);
+    if (!Number.isInteger(e?.power) || e.power < 8 || e.power > 20)
+      problems.push(`${where}: power must be 8..20`);
   }
-  if (problems.length > 0) throw new Error(`invalid ${path.basename(registryPath)}:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0)
+    throw new Error(`invalid ${path.basename(registryPath)}:\n  ${problems.join("\n  ")}`);
   return list.map((e) => ({ ...e, outputs: e.outputs ?? [] }));
 }
 
@@ -323,7 +330,20 @@ async function runCircom(entry, outDir, log) {
   const cwd = longestCommonDir([PACKAGE_ROOT, nodeModules, outDir]);
   const rel = (p) => path.relative(cwd, p) || ".";
   const wrapper = path.join(outDir, `${entry.id}.circom`);
-  const args = [cli, rel(wrapper), "--r1cs", "--wasm", "--sym", "--O2", "-l", rel(PACKAGE_ROOT), "-l", rel(nodeModules), "-o", rel(outDir)];
+  const args = [
+    cli,
+    rel(wrapper),
+    "--r1cs",
+    "--wasm",
+    "--sym",
+    "--O2",
+    "-l",
+    rel(PACKAGE_ROOT),
+    "-l",
+    rel(nodeModules),
+    "-o",
+    rel(outDir),
+  ];
   log(`  circom2 ${args.slice(1).join(" ")}   (cwd ${cwd}; prints nothing until done)`);
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -337,7 +357,8 @@ async function runCircom(entry, outDir, log) {
   // circom colours its output; strip ANSI escapes for logs and error messages.
   const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   const plain = (s) => s.replace(ansi, "").trim();
-  if (code !== 0) throw new Error(`circom2 failed for ${entry.id} (exit ${code}):\n${plain(stderr)}\n${plain(stdout)}`);
+  if (code !== 0)
+    throw new Error(`circom2 failed for ${entry.id} (exit ${code}):\n${plain(stderr)}\n${plain(stdout)}`);
   return plain(stdout);
 }
 
@@ -350,7 +371,8 @@ async function checkPublicSignals(entry, symFile, nPublic) {
   for (const line of (await fsp.readFile(symFile, "utf8")).split("\n")) {
     const [, witness, , name] = line.split(",");
     const w = Number(witness);
-    if (name && w >= 1 && w <= nPublic && name.startsWith("main.") && !byWitness.has(w)) byWitness.set(w, name.slice(5));
+    if (name && w >= 1 && w <= nPublic && name.startsWith("main.") && !byWitness.has(w))
+      byWitness.set(w, name.slice(5));
   }
   const names = [];
   for (let w = 1; w <= nPublic; w++) {
@@ -375,18 +397,30 @@ async function checkPublicSignals(entry, symFile, nPublic) {
  * Create (once) build/ptau/dev-insecure-<power>.ptau: `powersoftau new` → one beacon → `prepare
  * phase2`. Deterministic; INSECURE (see DEV_SETUP).
  */
-export async function ensureDevPtau(power, { buildDir = DEFAULT_BUILD_DIR, log = console.log, verbose = false } = {}) {
+export async function ensureDevPtau(
+  power,
+  { buildDir = DEFAULT_BUILD_DIR, log = console.log, verbose = false } = {},
+) {
   const final = ptauPath(power, buildDir);
   if (await exists(final)) return { file: final, cached: true, seconds: 0 };
   await fsp.mkdir(path.dirname(final), { recursive: true });
   const logger = snarkLogger(log, verbose);
   const tmp = (step) => `${final}.${step}.tmp-${process.pid}`;
   const t0 = performance.now();
-  log(`  INSECURE development powers of tau 2^${power}: new → beacon → prepare phase2 (computed once, cached)`);
+  log(
+    `  INSECURE development powers of tau 2^${power}: new → beacon → prepare phase2 (computed once, cached)`,
+  );
   try {
     const curve = await snarkjs.curves.getCurveFromName("bn128");
     await snarkjs.powersOfTau.newAccumulator(curve, power, tmp("0"), logger);
-    const hash = await snarkjs.powersOfTau.beacon(tmp("0"), tmp("1"), "zkarena INSECURE dev beacon (phase 1)", DEV_SETUP.phase1Beacon, DEV_SETUP.beaconIterationsExp, logger);
+    const hash = await snarkjs.powersOfTau.beacon(
+      tmp("0"),
+      tmp("1"),
+      "zkarena INSECURE dev beacon (phase 1)",
+      DEV_SETUP.phase1Beacon,
+      DEV_SETUP.beaconIterationsExp,
+      logger,
+    );
     if (!hash) throw new Error("snarkjs powersoftau beacon failed (see the log above)");
     const tp = performance.now();
     await snarkjs.powersOfTau.preparePhase2(tmp("1"), tmp("2"), logger);
@@ -405,7 +439,14 @@ async function devZkey(paths, ptau, log, verbose) {
   const zkey1 = `${paths.zkey}.1.tmp-${process.pid}`;
   try {
     await snarkjs.zKey.newZKey(paths.r1cs, ptau, zkey0, logger);
-    const beaconHash = await snarkjs.zKey.beacon(zkey0, zkey1, "zkarena INSECURE dev beacon (phase 2)", DEV_SETUP.phase2Beacon, DEV_SETUP.beaconIterationsExp, logger);
+    const beaconHash = await snarkjs.zKey.beacon(
+      zkey0,
+      zkey1,
+      "zkarena INSECURE dev beacon (phase 2)",
+      DEV_SETUP.phase2Beacon,
+      DEV_SETUP.beaconIterationsExp,
+      logger,
+    );
     if (!beaconHash) throw new Error("snarkjs zkey beacon failed (see the log above)");
     await fsp.rename(zkey1, paths.zkey);
   } finally {
@@ -429,12 +470,25 @@ async function readJson(file) {
 async function buildOne(entry, { buildDir, log, force, verbose }) {
   const paths = artifactPaths(entry.id, buildDir);
   await fsp.mkdir(paths.dir, { recursive: true });
-  const result = { id: entry.id, dir: paths.dir, compileCached: true, setupCached: true, ptauCached: true, compileSeconds: null, ptauSeconds: null, setupSeconds: null };
+  const result = {
+    id: entry.id,
+    dir: paths.dir,
+    compileCached: true,
+    setupCached: true,
+    ptauCached: true,
+    compileSeconds: null,
+    ptauSeconds: null,
+    setupSeconds: null,
+  };
 
   // 1. Compile, unless the stamp of sources + entry + tool versions is unchanged.
   const stamp = await compileStamp(entry);
   const oldStamp = (await fsp.readFile(paths.compileStamp, "utf8").catch(() => "")).trim();
-  const compiledOk = oldStamp === stamp && (await exists(paths.r1cs)) && (await exists(paths.wasm)) && (await exists(paths.sym));
+  const compiledOk =
+    oldStamp === stamp &&
+    (await exists(paths.r1cs)) &&
+    (await exists(paths.wasm)) &&
+    (await exists(paths.sym));
   if (force || !compiledOk) {
     log(`${entry.id}: compiling ${entry.file} ${entry.template}(${entry.params.join(", ")})`);
     const t0 = performance.now();
@@ -448,7 +502,8 @@ async function buildOne(entry, { buildDir, log, force, verbose }) {
       await runCircom(entry, scratch, log);
       await fsp.rm(paths.compileStamp, { force: true });
       await fsp.rm(path.join(paths.dir, `${entry.id}_js`), { recursive: true, force: true });
-      for (const name of await fsp.readdir(scratch)) await fsp.rename(path.join(scratch, name), path.join(paths.dir, name));
+      for (const name of await fsp.readdir(scratch))
+        await fsp.rename(path.join(scratch, name), path.join(paths.dir, name));
       await writeFileAtomic(paths.compileStamp, `${stamp}\n`);
     } finally {
       await fsp.rm(scratch, { recursive: true, force: true });
@@ -464,12 +519,22 @@ async function buildOne(entry, { buildDir, log, force, verbose }) {
   const publicSignalNames = await checkPublicSignals(entry, paths.sym, nPublic);
   const needed = r1cs.nConstraints + nPublic + 1; // snarkjs adds one row per public input + 1
   if (needed > 2 ** entry.power) {
-    throw new Error(`${entry.id}: ${r1cs.nConstraints} constraints + ${nPublic + 1} need 2^${Math.ceil(Math.log2(needed))}; circuits.json says power ${entry.power}`);
+    throw new Error(
+      `${entry.id}: ${r1cs.nConstraints} constraints + ${nPublic + 1} need 2^${Math.ceil(Math.log2(needed))}; circuits.json says power ${entry.power}`,
+    );
   }
 
   // 3. Setup, unless artifact.json records the same r1cs, power and beacons.
   const r1csSha256 = await sha256File(paths.r1cs);
-  const setupStamp = sha256Hex(canonicalJson({ pipeline: PIPELINE_VERSION, r1csSha256, power: entry.power, setup: DEV_SETUP, snarkjs: snarkjsVersion() }));
+  const setupStamp = sha256Hex(
+    canonicalJson({
+      pipeline: PIPELINE_VERSION,
+      r1csSha256,
+      power: entry.power,
+      setup: DEV_SETUP,
+      snarkjs: snarkjsVersion(),
+    }),
+  );
   const previous = await readJson(paths.artifact);
   const setupOk =
     previous?.setupStamp === setupStamp &&
@@ -479,9 +544,17 @@ async function buildOne(entry, { buildDir, log, force, verbose }) {
   if (!force && setupOk) {
     // The constraint system is unchanged, so the keys stay valid; a recompile may still have
     // changed the witness generator (e.g. a `<--` hint), so refresh what describes it.
-    const artifact = { ...previous, compileStamp: stamp, wasmSha256: await sha256File(paths.wasm), publicSignalNames };
-    if (canonicalJson(artifact) !== canonicalJson(previous)) await writeFileAtomic(paths.artifact, `${JSON.stringify(artifact, null, 2)}\n`);
-    log(`${entry.id}: ${result.compileCached ? "up to date" : "constraint system unchanged, keys reused"} (${r1cs.nConstraints} constraints)`);
+    const artifact = {
+      ...previous,
+      compileStamp: stamp,
+      wasmSha256: await sha256File(paths.wasm),
+      publicSignalNames,
+    };
+    if (canonicalJson(artifact) !== canonicalJson(previous))
+      await writeFileAtomic(paths.artifact, `${JSON.stringify(artifact, null, 2)}\n`);
+    log(
+      `${entry.id}: ${result.compileCached ? "up to date" : "constraint system unchanged, keys reused"} (${r1cs.nConstraints} constraints)`,
+    );
     return { ...result, constraints: r1cs.nConstraints, artifact };
   }
 
@@ -526,12 +599,17 @@ async function buildOne(entry, { buildDir, log, force, verbose }) {
       verificationKey: path.relative(paths.dir, paths.vk),
     },
     vkHash: vkHash(vk),
-    vkHashAlgorithm: "sha256 of the verification key as canonical JSON (keys sorted recursively, no whitespace)",
+    vkHashAlgorithm:
+      "sha256 of the verification key as canonical JSON (keys sorted recursively, no whitespace)",
     zkeySha256: await sha256File(paths.zkey),
     r1csSha256,
     wasmSha256: await sha256File(paths.wasm),
     ptauSha256: await sha256File(ptau.file),
-    tools: { circom2: packageVersion("circom2"), circomlib: packageVersion("circomlib"), snarkjs: snarkjsVersion() },
+    tools: {
+      circom2: packageVersion("circom2"),
+      circomlib: packageVersion("circomlib"),
+      snarkjs: snarkjsVersion(),
+    },
     compileStamp: stamp,
     setupStamp,
   };
@@ -551,12 +629,22 @@ function snarkjsVersion() {
  * @returns {Promise<import("./lib.d.mts").BuildResult[]>}
  */
 export async function buildAll(options = {}) {
-  const { only, buildDir = DEFAULT_BUILD_DIR, log = console.log, force = false, verbose = false, registryPath = REGISTRY_PATH } = options;
+  const {
+    only,
+    buildDir = DEFAULT_BUILD_DIR,
+    log = console.log,
+    force = false,
+    verbose = false,
+    registryPath = REGISTRY_PATH,
+  } = options;
   const registry = loadRegistry(registryPath);
   const ids = only === undefined ? null : Array.isArray(only) ? only : [only];
   if (ids) {
     const unknown = ids.filter((id) => !registry.some((e) => e.id === id));
-    if (unknown.length > 0) throw new Error(`unknown circuit id(s): ${unknown.join(", ")}; known: ${registry.map((e) => e.id).join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(
+        `unknown circuit id(s): ${unknown.join(", ")}; known: ${registry.map((e) => e.id).join(", ")}`,
+      );
   }
   const entries = ids ? registry.filter((e) => ids.includes(e.id)) : registry;
   return withLock(
@@ -582,12 +670,27 @@ export function formatBuildTable(results) {
   for (const r of results) {
     // yes: nothing done; "keys": recompiled but the r1cs is unchanged, so the zkey was reused;
     // "compile": compile cached, setup redone; no: both done.
-    const cached = r.compileCached && r.setupCached ? "yes" : r.setupCached ? "keys" : r.compileCached ? "compile" : "no";
+    const cached =
+      r.compileCached && r.setupCached ? "yes" : r.setupCached ? "keys" : r.compileCached ? "compile" : "no";
     const ptau = r.ptauSeconds === null ? "-" : r.ptauCached ? "cached" : String(r.ptauSeconds);
-    rows.push([r.id, String(r.constraints), r.compileSeconds === null ? "-" : String(r.compileSeconds), ptau, r.setupSeconds === null ? "-" : String(r.setupSeconds), cached]);
+    rows.push([
+      r.id,
+      String(r.constraints),
+      r.compileSeconds === null ? "-" : String(r.compileSeconds),
+      ptau,
+      r.setupSeconds === null ? "-" : String(r.setupSeconds),
+      cached,
+    ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -609,13 +712,24 @@ export function defaultVerifierPath(id) {
 export async function renderSolidityVerifier(id, { buildDir = DEFAULT_BUILD_DIR, log = console.log } = {}) {
   const paths = artifactPaths(id, buildDir);
   const artifact = await readJson(paths.artifact);
-  if (!artifact) throw new Error(`${paths.artifact} missing: build ${id} first (npm run build -w @zkarena/circuits -- --only ${id})`);
-  const template = await fsp.readFile(path.join(snarkjsRoot(), "templates", "verifier_groth16.sol.ejs"), "utf8");
-  const raw = await snarkjs.zKey.exportSolidityVerifier(paths.zkey, { groth16: template }, snarkLogger(log, false));
+  if (!artifact)
+    throw new Error(
+      `${paths.artifact} missing: build ${id} first (npm run build -w @zkarena/circuits -- --only ${id})`,
+    );
+  const template = await fsp.readFile(
+    path.join(snarkjsRoot(), "templates", "verifier_groth16.sol.ejs"),
+    "utf8",
+  );
+  const raw = await snarkjs.zKey.exportSolidityVerifier(
+    paths.zkey,
+    { groth16: template },
+    snarkLogger(log, false),
+  );
   const name = `${pascalId(id)}Verifier`;
   const replaceOnce = (text, re, replacement, what) => {
     const matches = text.match(new RegExp(re.source, `${re.flags.replace("g", "")}g`)) ?? [];
-    if (matches.length !== 1) throw new Error(`snarkjs verifier template changed: expected one ${what}, found ${matches.length}`);
+    if (matches.length !== 1)
+      throw new Error(`snarkjs verifier template changed: expected one ${what}, found ${matches.length}`);
     return text.replace(re, replacement);
   };
   let sol = replaceOnce(raw, /^pragma solidity [^;]+;/m, SOLIDITY_PRAGMA, "pragma");
@@ -625,7 +739,10 @@ export async function renderSolidityVerifier(id, { buildDir = DEFAULT_BUILD_DIR,
 }
 
 /** Write the verifier to `out` (default ../contracts/src/verifiers/<PascalId>Verifier.sol). */
-export async function exportSolidityVerifier(id, { out = defaultVerifierPath(id), buildDir = DEFAULT_BUILD_DIR, log = console.log } = {}) {
+export async function exportSolidityVerifier(
+  id,
+  { out = defaultVerifierPath(id), buildDir = DEFAULT_BUILD_DIR, log = console.log } = {},
+) {
   const sol = await renderSolidityVerifier(id, { buildDir, log });
   await fsp.mkdir(path.dirname(out), { recursive: true });
   await writeFileAtomic(out, sol);

@@ -50,7 +50,12 @@ function circuitInput(x: CommitmentInput, commitment = commit(x.values, x.salt))
 
 const alice: CommitmentInput = {
   // Includes both range boundaries: 0 and 2^248 - 1.
-  values: [0n, 2n ** BITS - 1n, 123_456_789n, 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1fn],
+  values: [
+    0n,
+    2n ** BITS - 1n,
+    123_456_789n,
+    0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1fn,
+  ],
   salt: 0x1d3c5e7f9a2b4c6d8e0f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0dn,
   challengeId: 7n,
   submitter: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n,
@@ -140,7 +145,10 @@ describe("build artifact", () => {
     expect(constrained(1), "commitment is in no constraint").toBe(true);
     for (const signal of [2, 3]) {
       const square = r1cs.constraints.some(([a, b]) => String(signal) in a && String(signal) in b);
-      expect(square, `public signal #${signal} (${artifact.publicSignals[signal - 1]}) is in no product`).toBe(true);
+      expect(
+        square,
+        `public signal #${signal} (${artifact.publicSignals[signal - 1]}) is in no product`,
+      ).toBe(true);
     }
   });
 });
@@ -156,20 +164,30 @@ describe("PoseidonCommitment prove/verify", () => {
   it("rejects a proof whose challengeId is changed", async () => {
     const { proof, publicSignals } = await prove(circuitInput(alice));
     const [commitment, challengeId, submitter] = publicSignals.map(BigInt) as [bigint, bigint, bigint];
-    expect(await snarkjs.groth16.verify(vk, [commitment, challengeId + 1n, submitter].map(String), proof)).toBe(false);
+    expect(
+      await snarkjs.groth16.verify(vk, [commitment, challengeId + 1n, submitter].map(String), proof),
+    ).toBe(false);
   });
 
   it("rejects a proof whose submitter is swapped for another address", async () => {
     const { proof, publicSignals } = await prove(circuitInput(alice));
     const [commitment, challengeId] = publicSignals;
-    expect(await snarkjs.groth16.verify(vk, [commitment ?? "", challengeId ?? "", bob.submitter.toString()], proof)).toBe(false);
+    expect(
+      await snarkjs.groth16.verify(
+        vk,
+        [commitment ?? "", challengeId ?? "", bob.submitter.toString()],
+        proof,
+      ),
+    ).toBe(false);
   });
 
   it("rejects a public signal aliased by the field order (commitment + r, Z7)", async () => {
     const { proof, publicSignals } = await prove(circuitInput(alice));
     const [commitment, challengeId, submitter] = publicSignals;
     const aliased = (BigInt(commitment ?? "") + BN254_R).toString();
-    expect(await snarkjs.groth16.verify(vk, [aliased, challengeId ?? "", submitter ?? ""], proof)).toBe(false);
+    expect(await snarkjs.groth16.verify(vk, [aliased, challengeId ?? "", submitter ?? ""], proof)).toBe(
+      false,
+    );
   });
 
   it("rejects a valid proof of another input set presented with swapped public signals", async () => {
@@ -179,7 +197,7 @@ describe("PoseidonCommitment prove/verify", () => {
     expect(await snarkjs.groth16.verify(vk, a.publicSignals, b.proof)).toBe(false);
     expect(await snarkjs.groth16.verify(vk, b.publicSignals, a.proof)).toBe(false);
     // Bob's commitment with Alice's binding, and vice versa.
-    const [bc, , ] = b.publicSignals;
+    const [bc, ,] = b.publicSignals;
     const [, ac, as] = a.publicSignals;
     expect(await snarkjs.groth16.verify(vk, [bc ?? "", ac ?? "", as ?? ""], b.proof)).toBe(false);
   });
@@ -258,9 +276,13 @@ describe("exported Solidity verifier", () => {
 
   it("writes through the export-verifier CLI to --out", async () => {
     const out = path.join(tmp, "cli", "Out.sol");
-    const { stdout } = await promisify(execFile)(process.execPath, ["scripts/export-verifier.mjs", ID, "--out", out], {
-      cwd: PACKAGE_ROOT,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["scripts/export-verifier.mjs", ID, "--out", out],
+      {
+        cwd: PACKAGE_ROOT,
+      },
+    );
     expect(stdout).toContain("CommitmentN4Verifier");
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toContain(`from ${ID} (${artifact.vkHash})`);
   });

@@ -29,7 +29,12 @@ declare module "snarkjs" {
       logger?: Logger,
     ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     /** Resolves false (never throws) for an invalid proof or public inputs ≥ r. */
-    function verify(vk: unknown, publicSignals: readonly (string | bigint)[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
+    function verify(
+      vk: unknown,
+      publicSignals: readonly (string | bigint)[],
+      proof: Groth16Proof,
+      logger?: Logger,
+    ): Promise<boolean>;
   }
 
   export namespace wtns {

@@ -36,7 +36,11 @@ async function target(): Promise<{ factory: Factory; where: string; close: () =>
   const dataDir = path.join(env.ZKARENA_DATA_DIR, "pglite");
   await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create({ dataDir });
-  return { factory: new PrismaPGlite(pglite), where: `embedded PGlite in ${dataDir}`, close: () => pglite.close() };
+  return {
+    factory: new PrismaPGlite(pglite),
+    where: `embedded PGlite in ${dataDir}`,
+    close: () => pglite.close(),
+  };
 }
 
 async function main(): Promise<number> {
@@ -47,7 +51,9 @@ async function main(): Promise<number> {
     try {
       if (command === "deploy") {
         const applied = await applyMigrations(t.factory, { log });
-        console.log(`${t.where}: ${applied.length ? `${applied.length} migration(s) applied` : "already up to date"}`);
+        console.log(
+          `${t.where}: ${applied.length ? `${applied.length} migration(s) applied` : "already up to date"}`,
+        );
         return 0;
       }
       const s = await migrationStatus(t.factory);
@@ -81,7 +87,9 @@ async function main(): Promise<number> {
         return 1;
       }
       if (!name || !/^[a-z0-9_]{1,60}$/.test(name)) {
-        console.error("usage: npm run migrate:create -w @zkarena/db -- <name>  (lower-case letters, digits, _)");
+        console.error(
+          "usage: npm run migrate:create -w @zkarena/db -- <name>  (lower-case letters, digits, _)",
+        );
         return 2;
       }
       if (sql === "") {

@@ -6,7 +6,9 @@ const handle = await openDb();
 try {
   const chainId = Number(process.argv[2] ?? 31337);
   const result = await seedDemo(handle.db, { chainId });
-  console.log(`seeded ${result.accounts} accounts and challenges ${result.challenges.join(", ")} (${handle.location})`);
+  console.log(
+    `seeded ${result.accounts} accounts and challenges ${result.challenges.join(", ")} (${handle.location})`,
+  );
 } finally {
   await handle.close();
 }

@@ -58,7 +58,9 @@ async function takeLock(dataDir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockPath, "wx");
-      await handle.writeFile(JSON.stringify({ pid: process.pid, port: 0, startedAt: new Date().toISOString() }));
+      await handle.writeFile(
+        JSON.stringify({ pid: process.pid, port: 0, startedAt: new Date().toISOString() }),
+      );
       await handle.close();
       return () => rm(lockPath, { force: true });
     } catch (error) {

@@ -39,7 +39,9 @@ function loadEngineModule(): Promise<typeof EngineModule> {
     // Node's global WebAssembly, typed here because the package compiles without the DOM lib.
     type Exports = Record<string, unknown> & { __wbindgen_start?: () => void };
     const { WebAssembly: wasm } = globalThis as unknown as {
-      WebAssembly: { instantiate(b: Uint8Array, imports: object): Promise<{ instance: { exports: Exports } }> };
+      WebAssembly: {
+        instantiate(b: Uint8Array, imports: object): Promise<{ instance: { exports: Exports } }>;
+      };
     };
     const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
     bg.__wbg_set_wasm(instance.exports);
@@ -83,7 +85,8 @@ function engineError(registry: { consumeError(id: number): { error: unknown } | 
   const record = typeof id === "number" ? registry.consumeError(id) : undefined;
   const original = record?.error;
   if (original instanceof Error) return original;
-  if (original !== undefined) return new Error(`database error during migration: ${JSON.stringify(original)}`);
+  if (original !== undefined)
+    return new Error(`database error during migration: ${JSON.stringify(original)}`);
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -162,7 +165,8 @@ export async function migrationStatus(
     failed: out.failedMigrationNames,
     edited: out.editedMigrationNames,
     unknown,
-    upToDate: history === null && out.failedMigrationNames.length === 0 && out.editedMigrationNames.length === 0,
+    upToDate:
+      history === null && out.failedMigrationNames.length === 0 && out.editedMigrationNames.length === 0,
   };
 }
 

@@ -20,7 +20,10 @@ export interface SeedResult {
   challenges: string[];
 }
 
-export async function seedDemo(db: PrismaClient, options: { chainId: number; now?: Date }): Promise<SeedResult> {
+export async function seedDemo(
+  db: PrismaClient,
+  options: { chainId: number; now?: Date },
+): Promise<SeedResult> {
   const now = options.now?.getTime() ?? Date.now();
   const names: Record<string, string> = {
     organiser: "Digits Lab",
@@ -42,7 +45,8 @@ export async function seedDemo(db: PrismaClient, options: { chainId: number; now
     {
       slug: "digits-8x8",
       title: "Handwritten digits, 8×8",
-      summary: "Classify 8×8 grey-scale handwritten digits into 10 classes with a small MLP. Private model, provable score.",
+      summary:
+        "Classify 8×8 grey-scale handwritten digits into 10 classes with a small MLP. Private model, provable score.",
       description: [
         "## Task",
         "Each sample is an 8×8 image of a handwritten digit with pixel intensities 0-16. Predict the digit (0-9).",
@@ -68,7 +72,8 @@ export async function seedDemo(db: PrismaClient, options: { chainId: number; now
     {
       slug: "fashion-mnist-14x14",
       title: "Fashion-MNIST, 14×14",
-      summary: "Recognise clothing items from down-sampled Fashion-MNIST images. Draft: opens when the organiser publishes it on-chain.",
+      summary:
+        "Recognise clothing items from down-sampled Fashion-MNIST images. Draft: opens when the organiser publishes it on-chain.",
       description:
         "## Task\nClassify 14×14 down-sampled Fashion-MNIST images into 10 clothing classes with an MLP (196 → 32 → 10).\n",
       task: "Classify 14×14 clothing images (10 classes)",
@@ -86,7 +91,12 @@ export async function seedDemo(db: PrismaClient, options: { chainId: number; now
   for (const c of challenges) {
     await db.challenge.upsert({
       where: { slug: c.slug },
-      create: { ...c, modelFamily: "MLP", organiserAddress: demoAccounts.organiser, chainId: options.chainId },
+      create: {
+        ...c,
+        modelFamily: "MLP",
+        organiserAddress: demoAccounts.organiser,
+        chainId: options.chainId,
+      },
       update: {},
     });
   }

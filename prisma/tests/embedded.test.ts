@@ -22,7 +22,9 @@ describe("startEmbeddedServer", () => {
 
     // A second owner would corrupt the folder: it must be refused with a way out.
     await expect(startEmbeddedServer({ dataDir })).rejects.toThrow(EmbeddedDatabaseBusyError);
-    await expect(startEmbeddedServer({ dataDir })).rejects.toThrow(/DATABASE_URL=postgresql:\/\/.*127\.0\.0\.1/);
+    await expect(startEmbeddedServer({ dataDir })).rejects.toThrow(
+      /DATABASE_URL=postgresql:\/\/.*127\.0\.0\.1/,
+    );
 
     // Other processes reach it through openDb (lock file → socket), concurrently.
     const client = await openDb({ DATABASE_URL: undefined, ZKARENA_DATA_DIR: dataDir, DATABASE_POOL_MAX: 4 });

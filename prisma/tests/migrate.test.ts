@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations, migrationStatus, pendingSchemaChange, readMigrations, schemaPath } from "../src/migrate.ts";
+import {
+  applyMigrations,
+  migrationStatus,
+  pendingSchemaChange,
+  readMigrations,
+  schemaPath,
+} from "../src/migrate.ts";
 import { createTestDb, type TestDb } from "../src/testing.ts";
 import { PrismaPg } from "@prisma/adapter-pg";
 
@@ -51,7 +57,9 @@ describe("pendingSchemaChange", () => {
   it("finds no drift between schema.prisma and the committed migrations", async () => {
     const scratch = await PGlite.create();
     try {
-      expect(await pendingSchemaChange(new PrismaPGlite(scratch), await readFile(schemaPath, "utf8"))).toBe("");
+      expect(await pendingSchemaChange(new PrismaPGlite(scratch), await readFile(schemaPath, "utf8"))).toBe(
+        "",
+      );
     } finally {
       await scratch.close();
     }

@@ -80,7 +80,10 @@ describe("seedDemo", () => {
     const before = await t.db.challenge.count();
     await seedDemo(t.db, { chainId: 31337 });
     expect(await t.db.challenge.count()).toBe(before);
-    const demo = await t.db.challenge.findUniqueOrThrow({ where: { slug: "digits-8x8" }, include: { organiser: true } });
+    const demo = await t.db.challenge.findUniqueOrThrow({
+      where: { slug: "digits-8x8" },
+      include: { organiser: true },
+    });
     expect(demo.organiser.displayName).toBe("Digits Lab");
     expect(demo.commitDeadline < demo.revealDeadline && demo.revealDeadline < demo.proveDeadline).toBe(true);
     expect(demo.payoutSharesBps.reduce((a, b) => a + b, 0)).toBe(10_000);

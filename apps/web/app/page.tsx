@@ -2,6 +2,7 @@ import Link from "next/link";
 import { TRPCError } from "@trpc/server";
 import type { ChallengeSummary } from "@zkarena/api";
 import { StateBadge } from "~/components/state-badge";
+import { TagList } from "~/components/tag-list";
 import { formatAmount, formatDate, stateLabels, type ChallengeStateName } from "~/format";
 import { serverApi } from "~/trpc/server";
 
@@ -113,15 +114,7 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
                   </div>
                   <h2>{c.title}</h2>
                   <p className="card-summary">{c.summary}</p>
-                  {c.tags.length > 0 ? (
-                    <ul className="tags">
-                      {c.tags.map((tag) => (
-                        <li key={tag} className="tag">
-                          {tag}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : null}
+                  <TagList tags={c.tags} />
                   <div className="card-foot">
                     <span>Pot {formatAmount(c.potCached, c.tokenDecimals, c.tokenSymbol)}</span>
                     <span>Commits close {formatDate(c.commitDeadline)}</span>

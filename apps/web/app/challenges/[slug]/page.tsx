@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { TRPCError } from "@trpc/server";
 import { StateBadge } from "~/components/state-badge";
+import { TagList } from "~/components/tag-list";
 import { formatAmount, formatDate } from "~/format";
 import { serverApi } from "~/trpc/server";
 
@@ -74,15 +75,7 @@ export default async function ChallengePage({ params }: { params: Params }) {
             <dt>Organiser</dt>
             <dd className="mono">{c.organiserAddress}</dd>
           </dl>
-          {c.tags.length > 0 ? (
-            <ul className="tags">
-              {c.tags.map((tag) => (
-                <li key={tag} className="tag">
-                  {tag}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <TagList tags={c.tags} />
         </aside>
       </div>
     </article>
