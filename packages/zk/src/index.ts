@@ -1,2 +1,9 @@
-// @zkarena/zk: model formats, quantization, reference inference, commitments, witness, prove/verify.
-export {};
+// @zkarena/zk: model formats, quantization, reference inference, commitments, circuit inputs.
+export * from "./shape.ts";
+export * from "./model.ts";
+export * from "./quantize.ts";
+export * from "./reference.ts";
+export * from "./commit.ts";
+export * from "./input.ts";
+export * from "./prove.ts";
+export * from "./shapes.ts";

@@ -1,3 +1,4 @@
+// Ambient types for snarkjs and circomlibjs, shared with circuits/ (its tsconfig includes this folder).
 // Minimal types for the parts of snarkjs 0.7.6 that this package's TypeScript uses (the build
 // scripts are plain .mjs). Values snarkjs returns loosely are typed `unknown` and narrowed by the
 // caller.
