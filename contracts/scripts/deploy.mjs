@@ -85,7 +85,7 @@ function describeRpcError(error, rpcUrl) {
 /**
  * @typedef {{ address: `0x${string}`, blockNumber: number, txHash: `0x${string}`, codeHash: `0x${string}` }} ContractRecord
  * @typedef {{ chainId: number, deployedAt: string,
- *   contracts: { VerifierRegistry: ContractRecord } & Record<string, ContractRecord> }} Deployment
+ *   contracts: { VerifierRegistry: ContractRecord, ArenaEscrow: ContractRecord } & Record<string, ContractRecord> }} Deployment
  *   The shape of packages/chain/deployments/<chainId>.json (validated with zod in @zkarena/chain).
  */
 
@@ -143,7 +143,7 @@ export async function ensureDeployed({
   for (const { name } of DEPLOYABLES) {
     const { abi, bytecode } = artifacts[name];
     // Constructor arguments per contract; later contracts will take earlier addresses from `contracts`.
-    const args = constructorArgs(name, account.address);
+    const args = constructorArgs(name, account.address, contracts);
     const txHash = await walletClient.deployContract({ abi, bytecode, args });
     const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
     // anvil mines a reverting deployment as a failed transaction instead of rejecting it.
@@ -170,10 +170,17 @@ export async function ensureDeployed({
   return { chainId, reused: false, file, deployment };
 }
 
-function constructorArgs(name, deployer) {
+/**
+ * @param {string} name
+ * @param {`0x${string}`} deployer
+ * @param {Record<string, ContractRecord>} deployed the contracts deployed so far in this run
+ */
+function constructorArgs(name, deployer, deployed) {
   switch (name) {
     case "VerifierRegistry":
       return [deployer];
+    case "ArenaEscrow":
+      return [deployed.VerifierRegistry.address];
     default:
       throw new Error(`deploy.mjs does not know the constructor arguments of ${name}.`);
   }

@@ -14,7 +14,11 @@ export const abisFile = path.join(chainPackageDir, "src", "generated", "abis.ts"
  * The contracts that get deployed and whose ABIs other packages use, in deployment order.
  * `abiName` is the export in packages/chain/src/generated/abis.ts.
  */
-export const DEPLOYABLES = [{ name: "VerifierRegistry", abiName: "verifierRegistryAbi" }];
+export const DEPLOYABLES = [
+  { name: "VerifierRegistry", abiName: "verifierRegistryAbi" },
+  // Takes the registry's address as its constructor argument, so it comes after it.
+  { name: "ArenaEscrow", abiName: "arenaEscrowAbi" },
+];
 
 export class MissingBuildError extends Error {
   constructor(file) {

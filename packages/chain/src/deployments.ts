@@ -31,7 +31,9 @@ export const contractDeploymentSchema = z.object({
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   // Every contract the app needs is required, so a stale record fails here and not at first use.
-  contracts: z.object({ VerifierRegistry: contractDeploymentSchema }).catchall(contractDeploymentSchema),
+  contracts: z
+    .object({ VerifierRegistry: contractDeploymentSchema, ArenaEscrow: contractDeploymentSchema })
+    .catchall(contractDeploymentSchema),
   deployedAt: z.iso.datetime(),
 });
 

@@ -22,7 +22,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ANVIL_DEFAULT_PRIVATE_KEY, ensureDeployed } from "../../../contracts/scripts/deploy.mjs";
-import { verifierRegistryAbi } from "../src/generated/abis.ts";
+import { arenaEscrowAbi, verifierRegistryAbi } from "../src/generated/abis.ts";
 import { chainFromId } from "../src/chains.ts";
 import { createChainClients, createChainWallet } from "../src/clients.ts";
 import { loadDeployment } from "../src/deployments.ts";
@@ -97,8 +97,9 @@ describe("deployment on anvil", () => {
 
   const deployer = privateKeyToAccount(ANVIL_DEFAULT_PRIVATE_KEY as Hex);
   let registry: `0x${string}`;
+  let escrow: `0x${string}`;
 
-  it("deploys the registry with the deployer as owner and records it", async () => {
+  it("deploys the registry and the escrow (wired to the registry) and records them", async () => {
     const logs: string[] = [];
     const result = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
     expect(result.reused).toBe(false);
@@ -116,8 +117,13 @@ describe("deployment on anvil", () => {
       functionName: "owner",
     });
     expect(owner).toBe(deployer.address);
+    escrow = deployment!.contracts.ArenaEscrow.address;
+    expect(
+      await publicClient.readContract({ address: escrow, abi: arenaEscrowAbi, functionName: "registry" }),
+    ).toBe(registry);
     expect(await contractsStatus(publicClient, deployment!)).toEqual({
       VerifierRegistry: { address: registry, hasCode: true, codeHashMatches: true },
+      ArenaEscrow: { address: escrow, hasCode: true, codeHashMatches: true },
     });
   });
 
@@ -173,6 +179,79 @@ describe("deployment on anvil", () => {
     ).toBe(1n);
   });
 
+  it("creates and funds a challenge on the escrow and decodes its events", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    const wallet = createChainWallet(rpcUrl, ANVIL_DEFAULT_PRIVATE_KEY as Hex, {
+      chain: chainFromId(31337, rpcUrl),
+    });
+    const now = (await publicClient.getBlock()).timestamp;
+    const params = {
+      circuitId: keccak256(stringToHex("mlp-d64-h16-c10-n32")), // registered (5 signals) above
+      testCommitment: 1234n,
+      commitDeadline: now + 3600n,
+      revealDeadline: now + 7200n,
+      proveDeadline: now + 10_800n,
+      token: "0x0000000000000000000000000000000000000000" as const,
+      minCorrect: 10,
+      payoutBps: [6000, 4000],
+      metadataHash: keccak256(stringToHex("metadata")),
+    };
+    const { request, result: id } = await publicClient.simulateContract({
+      account: deployer,
+      address: escrow,
+      abi: arenaEscrowAbi,
+      functionName: "createChallenge",
+      args: [params],
+      value: 10n ** 17n,
+    });
+    expect(id).toBe(1n);
+    const created = await publicClient.waitForTransactionReceipt({
+      hash: await wallet.writeContract(request),
+    });
+    expect(created.status).toBe("success");
+    const [event] = parseEventLogs({
+      abi: arenaEscrowAbi,
+      logs: created.logs,
+      eventName: "ChallengeCreated",
+    });
+    expect(event?.args).toMatchObject({ id: 1n, organiser: deployer.address, bond: 10n ** 17n });
+    expect(event?.args.params).toEqual(params);
+
+    const funded = await publicClient.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: escrow,
+        abi: arenaEscrowAbi,
+        functionName: "fund",
+        args: [1n, 5n * 10n ** 17n],
+        value: 5n * 10n ** 17n,
+      }),
+    });
+    expect(funded.status).toBe("success");
+    const challenge = await publicClient.readContract({
+      address: escrow,
+      abi: arenaEscrowAbi,
+      functionName: "getChallenge",
+      args: [1n],
+    });
+    expect(challenge).toMatchObject({
+      organiser: deployer.address,
+      totalDeposits: 5n * 10n ** 17n,
+      sponsorCount: 1,
+    });
+    expect(await publicClient.getBalance({ address: escrow })).toBe(6n * 10n ** 17n);
+
+    // The organiser may not compete (custom error surfaces through viem).
+    await expect(
+      publicClient.simulateContract({
+        account: deployer,
+        address: escrow,
+        abi: arenaEscrowAbi,
+        functionName: "commit",
+        args: [1n, 1n],
+      }),
+    ).rejects.toThrow(/ArenaEscrow__OrganiserCannotCommit/);
+  });
+
   it("rejects an address without code with the registry's custom error", async () => {
     const { publicClient } = createChainClients(rpcUrl);
     await expect(
@@ -191,7 +270,7 @@ describe("deployment on anvil", () => {
     const again = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
     expect(again.reused).toBe(true);
     expect(again.deployment.contracts.VerifierRegistry.address).toBe(registry);
-    expect(logs).toEqual([`VerifierRegistry: reused ${registry}`]);
+    expect(logs).toEqual([`VerifierRegistry: reused ${registry}`, `ArenaEscrow: reused ${escrow}`]);
   });
 
   it("redeploys when the code at the recorded address changed", async () => {

@@ -14,6 +14,12 @@ const valid = {
       txHash: "0xa841342d51d264e47f2838031978b1935d4fae0203604b4cf70df0e62ac1812c",
       codeHash: "0x58F78BF8AE003465D66A883E011DE018215B1A390484DEF57B54DC3833E9F824",
     },
+    ArenaEscrow: {
+      address: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+      blockNumber: 2,
+      txHash: "0x" + "22".repeat(32),
+      codeHash: "0x" + "33".repeat(32),
+    },
   },
   deployedAt: "2026-11-25T04:56:09.005Z",
 };
@@ -40,6 +46,8 @@ describe("parseDeployment", () => {
 
   it("rejects a record without the registry, naming the field", () => {
     expect(() => parseDeployment({ ...valid, contracts: {} })).toThrow(/contracts\.VerifierRegistry/);
+    const { ArenaEscrow: _omitted, ...withoutEscrow } = valid.contracts;
+    expect(() => parseDeployment({ ...valid, contracts: withoutEscrow })).toThrow(/contracts\.ArenaEscrow/);
   });
 
   it("rejects a malformed address", () => {

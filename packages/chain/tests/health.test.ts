@@ -14,6 +14,12 @@ const deployment = parseDeployment({
       txHash: `0x${"11".repeat(32)}`,
       codeHash: keccak256(code),
     },
+    ArenaEscrow: {
+      address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+      blockNumber: 2,
+      txHash: `0x${"22".repeat(32)}`,
+      codeHash: keccak256(code),
+    },
   },
   deployedAt: "2026-11-25T00:00:00.000Z",
 });
@@ -27,6 +33,11 @@ describe("contractsStatus", () => {
     expect(await contractsStatus(reader(code), deployment)).toEqual({
       VerifierRegistry: {
         address: deployment.contracts.VerifierRegistry.address,
+        hasCode: true,
+        codeHashMatches: true,
+      },
+      ArenaEscrow: {
+        address: deployment.contracts.ArenaEscrow.address,
         hasCode: true,
         codeHashMatches: true,
       },

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {VerifierRegistry} from "./VerifierRegistry.sol";
+import {IArenaEscrow} from "./interfaces/IArenaEscrow.sol";
+import {IVerifierRegistry} from "./interfaces/IVerifierRegistry.sol";
+
+/// @notice The snarkjs Groth16 verifier ABI for the accuracy circuit (5 public signals).
+interface IGroth16Verifier5 {
+    function verifyProof(
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint256[5] calldata pubSignals
+    ) external view returns (bool);
+}
+
+/// @title ArenaEscrow
+/// @notice Challenge escrow: funding, commits, reveal, proof-verified top-K leaderboard, pull payouts.
+///         See {IArenaEscrow} for the time windows and the settlement / dust / bond rules.
+/// @dev Accounting is internal (never `balanceOf(this)`), so force-fed ETH and direct token transfers
+///      only add surplus (threat E12). Every claim sets its flag before transferring, is nonReentrant,
+///      pays one account, and costs O(1) (plus O(K) with K <= 10 to find a rank), so nothing loops
+///      over a user-growable list (E1, E3, E4, E11).
+contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice BN254 scalar field order r: every public signal must be below it (E13, Z7).
+    uint256 public constant SNARK_SCALAR_FIELD =
+        21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
+    /// @notice Number of public signals of the accuracy circuit.
+    uint8 public constant N_PUBLIC = 5;
+    /// @notice Maximum number of paid ranks.
+    uint256 public constant MAX_WINNERS = 10;
+    /// @notice Basis-point total of the payout shares.
+    uint256 public constant BPS = 10_000;
+
+    /// @notice Registry the verifiers are taken from (at creation only).
+    VerifierRegistry public immutable registry;
+
+    uint256 private _challengeCount;
+    mapping(uint256 id => Challenge) private _challenges;
+    mapping(uint256 id => mapping(address competitor => Competitor)) private _competitors;
+    mapping(uint256 id => mapping(address sponsor => uint256 amount)) private _deposits;
+    mapping(uint256 id => mapping(address sponsor => bool)) private _refundClaimed;
+    mapping(uint256 id => LeaderboardEntry[]) private _leaderboards;
+
+    /// @param registry_ The verifier registry.
+    constructor(VerifierRegistry registry_) {
+        registry = registry_;
+    }
+
+    // ------------------------------------------------------------------ create / fund / commit
+
+    /// @inheritdoc IArenaEscrow
+    function createChallenge(ChallengeParams calldata params) external payable nonReentrant returns (uint256 id) {
+        if (!registry.isActive(params.circuitId)) revert ArenaEscrow__InactiveCircuit(params.circuitId);
+        IVerifierRegistry.Verifier memory entry = registry.get(params.circuitId);
+        if (entry.nPublic != N_PUBLIC) revert ArenaEscrow__InactiveCircuit(params.circuitId);
+        if (params.testCommitment >= SNARK_SCALAR_FIELD) revert ArenaEscrow__NotInField(params.testCommitment);
+        bool ordered = params.commitDeadline > block.timestamp && params.revealDeadline > params.commitDeadline;
+        if (!ordered || params.proveDeadline <= params.revealDeadline) revert ArenaEscrow__InvalidDeadlines();
+        _checkPayout(params.payoutBps);
+        if (params.minCorrect == 0) revert ArenaEscrow__InvalidMinCorrect();
+        if (params.token != address(0) && params.token.code.length == 0) {
+            revert ArenaEscrow__InvalidToken(params.token);
+        }
+
+        id = ++_challengeCount;
+        Challenge storage c = _challenges[id];
+        c.organiser = msg.sender;
+        c.commitDeadline = params.commitDeadline;
+        c.minCorrect = params.minCorrect;
+        c.token = params.token;
+        c.revealDeadline = params.revealDeadline;
+        c.verifier = entry.verifier;
+        c.proveDeadline = params.proveDeadline;
+        c.testCommitment = params.testCommitment;
+        c.bond = msg.value;
+        c.circuitId = params.circuitId;
+        c.metadataHash = params.metadataHash;
+        c.payoutBps = params.payoutBps;
+        emit ChallengeCreated(id, msg.sender, params.circuitId, entry.verifier, msg.value, params);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function fund(uint256 id, uint256 amount) external payable nonReentrant {
+        Challenge storage c = _get(id);
+        if (block.timestamp >= c.commitDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
+        if (amount == 0) revert ArenaEscrow__ZeroAmount();
+
+        uint256 received;
+        if (c.token == address(0)) {
+            if (msg.value != amount) revert ArenaEscrow__WrongValue();
+            received = amount;
+        } else {
+            if (msg.value != 0) revert ArenaEscrow__WrongValue();
+            IERC20 token = IERC20(c.token);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), amount);
+            received = token.balanceOf(address(this)) - before; // fee-on-transfer: credit what arrived (E5)
+            if (received == 0) revert ArenaEscrow__ZeroAmount();
+        }
+
+        if (_deposits[id][msg.sender] == 0) ++c.sponsorCount;
+        _deposits[id][msg.sender] += received;
+        c.totalDeposits += received;
+        emit ChallengeFunded(id, msg.sender, received);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function commit(uint256 id, uint256 modelCommitment) external {
+        Challenge storage c = _get(id);
+        if (block.timestamp >= c.commitDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
+        if (msg.sender == c.organiser) revert ArenaEscrow__OrganiserCannotCommit();
+        if (modelCommitment >= SNARK_SCALAR_FIELD) revert ArenaEscrow__NotInField(modelCommitment);
+
+        Competitor storage p = _competitors[id][msg.sender];
+        bool isRecommit = p.committedAt != 0;
+        if (!isRecommit) ++c.committerCount;
+        p.commitment = modelCommitment;
+        p.committedAt = uint64(block.timestamp);
+        emit ModelCommitted(id, msg.sender, modelCommitment, uint64(block.timestamp), isRecommit);
+    }
+
+    // ------------------------------------------------------------------ reveal / prove
+
+    /// @inheritdoc IArenaEscrow
+    function reveal(uint256 id, string calldata uri) external {
+        Challenge storage c = _get(id);
+        if (msg.sender != c.organiser) revert ArenaEscrow__NotOrganiser();
+        if (block.timestamp < c.commitDeadline || block.timestamp >= c.revealDeadline || c.revealedAt != 0) {
+            revert ArenaEscrow__WrongPhase(id, _phase(c));
+        }
+        c.revealedAt = uint64(block.timestamp);
+        emit TestSetRevealed(id, uri);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function submitProof(
+        uint256 id,
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint32 correct
+    ) external nonReentrant {
+        Challenge storage c = _get(id);
+        if (c.revealedAt == 0 || block.timestamp >= c.proveDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
+        Competitor storage p = _competitors[id][msg.sender];
+        if (p.committedAt == 0) revert ArenaEscrow__NotCommitted();
+        // Replay protection keys on (id, competitor), never on the (malleable) proof bytes (Z6).
+        if (p.scored) revert ArenaEscrow__AlreadyScored();
+        if (correct < c.minCorrect) revert ArenaEscrow__BelowMinCorrect(correct, c.minCorrect);
+
+        // Every signal comes from storage or msg.sender, so a proof cannot be re-pointed at another
+        // commitment, split, challenge or submitter (Z8). All are < r: commitments were checked on entry,
+        // `correct` < 2^32, the id is a counter and an address < 2^160.
+        uint256[5] memory signals;
+        signals[0] = p.commitment;
+        signals[1] = c.testCommitment;
+        signals[2] = correct;
+        signals[3] = id;
+        signals[4] = uint256(uint160(msg.sender));
+        if (!_verify(c.verifier, pA, pB, pC, signals)) revert ArenaEscrow__InvalidProof();
+
+        p.scored = true;
+        p.correct = correct;
+        bool ranked = _insert(_leaderboards[id], c.payoutBps.length, msg.sender, correct, p.committedAt);
+        emit ProofAccepted(id, msg.sender, correct, p.committedAt, ranked);
+    }
+
+    // ------------------------------------------------------------------ claims
+
+    /// @inheritdoc IArenaEscrow
+    function claimPrize(uint256 id) external nonReentrant {
+        Challenge storage c = _get(id);
+        if (c.revealedAt == 0 || block.timestamp < c.proveDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
+        Competitor storage p = _competitors[id][msg.sender];
+        if (p.prizeClaimed) revert ArenaEscrow__AlreadyClaimed();
+        (bool found, uint256 rank) = _rankOf(id, msg.sender);
+        if (!found) revert ArenaEscrow__NothingToClaim();
+        uint256 amount = (c.totalDeposits * c.payoutBps[rank]) / BPS;
+        if (amount == 0) revert ArenaEscrow__NothingToClaim();
+
+        p.prizeClaimed = true;
+        emit PrizeClaimed(id, msg.sender, rank, amount);
+        _pay(c.token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function claimRefund(uint256 id) external nonReentrant {
+        Challenge storage c = _get(id);
+        Phase phase = _phase(c);
+        if (phase != Phase.Settled && phase != Phase.RevealMissed) revert ArenaEscrow__WrongPhase(id, phase);
+        if (_deposits[id][msg.sender] == 0) revert ArenaEscrow__NothingToClaim();
+        if (_refundClaimed[id][msg.sender]) revert ArenaEscrow__AlreadyClaimed();
+        uint256 amount = _refundAmount(id, c, phase, msg.sender);
+
+        // A zero pro-rata refund is still recorded, so the "last sponsor gets the remainder" count works.
+        _refundClaimed[id][msg.sender] = true;
+        ++c.refundsClaimed;
+        c.refundedAmount += amount;
+        emit RefundClaimed(id, msg.sender, amount);
+        if (amount != 0) _pay(c.token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function claimBond(uint256 id) external nonReentrant {
+        Challenge storage c = _get(id);
+        Phase phase = _phase(c);
+        uint256 amount;
+        if (msg.sender == c.organiser) {
+            bool mayReturn = c.revealedAt != 0 || (phase == Phase.RevealMissed && c.committerCount == 0);
+            if (!mayReturn) revert ArenaEscrow__WrongPhase(id, phase);
+            if (c.bondReturned) revert ArenaEscrow__AlreadyClaimed();
+            amount = c.bond;
+            if (amount == 0) revert ArenaEscrow__NothingToClaim();
+            c.bondReturned = true;
+        } else {
+            if (phase != Phase.RevealMissed) revert ArenaEscrow__WrongPhase(id, phase);
+            Competitor storage p = _competitors[id][msg.sender];
+            if (p.committedAt == 0) revert ArenaEscrow__NothingToClaim();
+            if (p.bondClaimed) revert ArenaEscrow__AlreadyClaimed();
+            amount = _bondShare(c);
+            if (amount == 0) revert ArenaEscrow__NothingToClaim();
+            p.bondClaimed = true;
+            ++c.bondsClaimed;
+            c.bondPaid += amount;
+        }
+        emit BondClaimed(id, msg.sender, amount);
+        _pay(address(0), msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IArenaEscrow
+    function challengeCount() external view returns (uint256) {
+        return _challengeCount;
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function getChallenge(uint256 id) external view returns (Challenge memory) {
+        return _get(id);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function phaseOf(uint256 id) external view returns (Phase) {
+        return _phase(_get(id));
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function depositOf(uint256 id, address sponsor) external view returns (uint256) {
+        return _deposits[id][sponsor];
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function refundClaimed(uint256 id, address sponsor) external view returns (bool) {
+        return _refundClaimed[id][sponsor];
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function competitorOf(uint256 id, address competitor) external view returns (Competitor memory) {
+        return _competitors[id][competitor];
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function commitmentOf(uint256 id, address competitor) external view returns (uint256 commitment, uint64 at) {
+        Competitor storage p = _competitors[id][competitor];
+        return (p.commitment, p.committedAt);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function scoreOf(uint256 id, address competitor) external view returns (bool scored, uint32 correct) {
+        Competitor storage p = _competitors[id][competitor];
+        return (p.scored, p.correct);
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function leaderboard(uint256 id) external view returns (LeaderboardEntry[] memory) {
+        return _leaderboards[id];
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function claimableOf(
+        uint256 id,
+        address account
+    ) external view returns (uint256 prize, uint256 refund, uint256 bond) {
+        Challenge storage c = _get(id);
+        Phase phase = _phase(c);
+        Competitor storage p = _competitors[id][account];
+        if (phase == Phase.Settled && !p.prizeClaimed) {
+            (bool found, uint256 rank) = _rankOf(id, account);
+            if (found) prize = (c.totalDeposits * c.payoutBps[rank]) / BPS;
+        }
+        bool settling = phase == Phase.Settled || phase == Phase.RevealMissed;
+        if (settling && _deposits[id][account] != 0 && !_refundClaimed[id][account]) {
+            refund = _refundAmount(id, c, phase, account);
+        }
+        if (account == c.organiser) {
+            if (!c.bondReturned && (c.revealedAt != 0 || (phase == Phase.RevealMissed && c.committerCount == 0))) {
+                bond = c.bond;
+            }
+        } else if (phase == Phase.RevealMissed && p.committedAt != 0 && !p.bondClaimed) {
+            bond = _bondShare(c);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _get(uint256 id) private view returns (Challenge storage c) {
+        c = _challenges[id];
+        if (c.organiser == address(0)) revert ArenaEscrow__UnknownChallenge(id);
+    }
+
+    function _phase(Challenge storage c) private view returns (Phase) {
+        if (c.revealedAt != 0) return block.timestamp < c.proveDeadline ? Phase.Proving : Phase.Settled;
+        if (block.timestamp < c.commitDeadline) return Phase.Open;
+        if (block.timestamp < c.revealDeadline) return Phase.AwaitingReveal;
+        return Phase.RevealMissed;
+    }
+
+    function _checkPayout(uint16[] calldata bps) private pure {
+        uint256 k = bps.length;
+        if (k == 0 || k > MAX_WINNERS) revert ArenaEscrow__InvalidPayout();
+        uint256 sum;
+        uint256 prev = type(uint256).max;
+        for (uint256 i; i < k; ++i) {
+            uint256 share = bps[i];
+            if (share == 0 || share > prev) revert ArenaEscrow__InvalidPayout();
+            sum += share;
+            prev = share;
+        }
+        if (sum != BPS) revert ArenaEscrow__InvalidPayout();
+    }
+
+    /// @dev Refund of `sponsor` in `phase` (Settled or RevealMissed), before marking the claim.
+    function _refundAmount(
+        uint256 id,
+        Challenge storage c,
+        Phase phase,
+        address sponsor
+    ) private view returns (uint256) {
+        uint256 deposit = _deposits[id][sponsor];
+        if (phase == Phase.RevealMissed) return deposit;
+        uint256 pot = c.totalDeposits;
+        uint256 refundable = pot;
+        uint256 filled = _leaderboards[id].length;
+        uint16[] storage bps = c.payoutBps;
+        for (uint256 r; r < filled; ++r) {
+            refundable -= (pot * bps[r]) / BPS;
+        }
+        // The last sponsor takes the remainder, so Σ prizes + Σ refunds == pot exactly.
+        if (c.refundsClaimed + 1 == c.sponsorCount) return refundable - c.refundedAmount;
+        return Math.mulDiv(refundable, deposit, pot);
+    }
+
+    /// @dev Equal share of the bond for a committer after a missed reveal; the last one takes the remainder.
+    function _bondShare(Challenge storage c) private view returns (uint256) {
+        if (c.bondsClaimed + 1 == c.committerCount) return c.bond - c.bondPaid;
+        return c.bond / c.committerCount;
+    }
+
+    function _rankOf(uint256 id, address account) private view returns (bool found, uint256 rank) {
+        LeaderboardEntry[] storage board = _leaderboards[id];
+        uint256 n = board.length;
+        for (uint256 i; i < n; ++i) {
+            if (board[i].competitor == account) return (true, i);
+        }
+        return (false, 0);
+    }
+
+    /// @dev Inserts into a list sorted by (correct desc, committedAt asc, address asc) of at most `k` rows.
+    ///      O(k), k <= 10. Returns whether the row is in the list afterwards.
+    function _insert(
+        LeaderboardEntry[] storage board,
+        uint256 k,
+        address competitor,
+        uint32 correct,
+        uint64 committedAt
+    ) private returns (bool) {
+        uint256 n = board.length;
+        uint256 pos = n;
+        while (pos > 0 && _better(correct, committedAt, competitor, board[pos - 1])) --pos;
+        if (pos >= k) return false;
+        // Shift rows one place down from `pos`; the last row falls off when the list was full.
+        uint256 last = k - 1;
+        if (n < k) {
+            board.push();
+            last = n;
+        }
+        for (uint256 i = last; i > pos; --i) {
+            board[i] = board[i - 1];
+        }
+        board[pos] = LeaderboardEntry({competitor: competitor, correct: correct, committedAt: committedAt});
+        return true;
+    }
+
+    function _better(
+        uint32 correct,
+        uint64 committedAt,
+        address competitor,
+        LeaderboardEntry storage other
+    ) private view returns (bool) {
+        if (correct != other.correct) return correct > other.correct;
+        if (committedAt != other.committedAt) return committedAt < other.committedAt;
+        return competitor < other.competitor;
+    }
+
+    /// @dev Calls the verifier with the fixed snarkjs ABI; a revert or malformed return counts as false.
+    function _verify(
+        address verifier,
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint256[5] memory signals
+    ) private view returns (bool) {
+        (bool ok, bytes memory ret) = verifier.staticcall(
+            abi.encodeCall(IGroth16Verifier5.verifyProof, (pA, pB, pC, signals))
+        );
+        return ok && ret.length == 32 && abi.decode(ret, (uint256)) == 1;
+    }
+
+    /// @dev Pays ETH without copying return data (a gas-bomb or reverting recipient only hurts its own
+    ///      claim, E4) or an ERC-20 with SafeERC20 (E6).
+    function _pay(address token, address to, uint256 amount) private {
+        if (token == address(0)) {
+            bool ok;
+            assembly ("memory-safe") {
+                ok := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+            if (!ok) revert ArenaEscrow__EthTransferFailed();
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+}
