@@ -7,3 +7,5 @@ export * from "./commit.ts";
 export * from "./input.ts";
 export * from "./prove.ts";
 export * from "./shapes.ts";
+export * from "./calldata.ts";
+export * from "./batch-root.ts";
