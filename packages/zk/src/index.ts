@@ -9,3 +9,6 @@ export * from "./prove.ts";
 export * from "./shapes.ts";
 export * from "./calldata.ts";
 export * from "./batch-root.ts";
+export * from "./artifacts.ts";
+export * from "./batch.ts";
+export * from "./sdk.ts";

@@ -14,6 +14,12 @@ declare module "snarkjs" {
     error(message: string): void;
   }
 
+  /** fastfile's in-memory file: pass `{ type: "mem" }`, snarkjs fills `data`. */
+  export interface MemFile {
+    type: "mem";
+    data?: Uint8Array;
+  }
+
   export interface Groth16Proof {
     pi_a: string[];
     pi_b: string[][];
@@ -29,6 +35,13 @@ declare module "snarkjs" {
       zkeyFile: string | Uint8Array,
       logger?: Logger,
     ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    /** Prove from a computed witness (a file, or `{ type: "mem" }` filled by wtns.calculate). */
+    function prove(
+      zkeyFile: string | Uint8Array,
+      witness: string | MemFile,
+      logger?: Logger,
+      options?: { singleThread?: boolean },
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     /** Resolves false (never throws) for an invalid proof or public inputs ≥ r. */
     function verify(
       vk: unknown,
@@ -39,7 +52,11 @@ declare module "snarkjs" {
   }
 
   export namespace wtns {
-    function calculate(input: CircuitInput, wasmFile: string, wtnsFile: string): Promise<void>;
+    function calculate(
+      input: CircuitInput,
+      wasmFile: string | Uint8Array,
+      wtnsFile: string | MemFile,
+    ): Promise<void>;
     /** The witness as field elements (bigints in practice). */
     function exportJson(wtnsFile: string): Promise<unknown[]>;
   }
