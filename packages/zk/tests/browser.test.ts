@@ -3,13 +3,10 @@
 // with playwright-core; the proof is read back and verified in Node with snarkjs and the registry's
 // verification key. Without Chromium the suite is skipped and says why (nothing is downloaded).
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { artifactPaths } from "../../../circuits/scripts/lib.mjs";
 import { batchProofRequest, hiddenSplitCommitment } from "../src/batch.ts";
 import { verifyBatchProof } from "../src/batch-root.ts";
@@ -17,9 +14,8 @@ import { proofCalldata } from "../src/calldata.ts";
 import { mlpPublicSignals, publicSignalList } from "../src/input.ts";
 import { loadCircuitArtifacts, releaseProverThreads } from "../src/node.ts";
 import type { LoadedCircuit } from "../src/artifacts.ts";
-import { bundleBrowserProver } from "./browser/bundle.ts";
-import { fromJson, toJson } from "./browser/json.ts";
-import type { PageOutcome, PageTask } from "./browser/page.ts";
+import { CHROMIUM_PATH, startProverPage, type ProverPage } from "../tools/browser/harness.ts";
+import type { PageOutcome, PageTask } from "../tools/browser/page.ts";
 import {
   CI_ID,
   CI_SHAPE,
@@ -30,85 +26,24 @@ import {
   randomSamples,
 } from "./helpers.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
+const hasChromium = fs.existsSync(CHROMIUM_PATH);
 if (!hasChromium)
   console.log(
-    `browser prover tests skipped: Chromium not found at ${CHROMIUM} (install it with: apt-get install -y chromium, or set CHROMIUM_PATH)`,
+    `browser prover tests skipped: Chromium not found at ${CHROMIUM_PATH} (install it with: apt-get install -y chromium, or set CHROMIUM_PATH)`,
   );
-
-// Launch options of apps/web/e2e/playwright.config.ts (TOOLCHAIN.md).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-};
 
 let tmp: string;
-let server: http.Server;
+let harness: ProverPage;
 let origin: string;
-let browser: Browser;
-let page: Page;
 let circuit: LoadedCircuit;
-const pageLog: string[] = [];
 
-/** Serve `prefix/…` from `dir` (no path may leave it). */
-function staticRoutes(routes: Record<string, string>): http.RequestListener {
-  return (req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const send = (status: number, body: string | Buffer, type = "text/plain") => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
-    if (url.pathname === "/")
-      return send(200, '<!doctype html><script type="module" src="/page.js"></script>', TYPES[".html"]);
-    for (const [prefix, dir] of Object.entries(routes)) {
-      if (!url.pathname.startsWith(prefix)) continue;
-      const file = path.resolve(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
-      if (
-        !file.startsWith(path.resolve(dir) + path.sep) ||
-        !fs.existsSync(file) ||
-        !fs.statSync(file).isFile()
-      )
-        return send(404, "not found");
-      return send(200, fs.readFileSync(file), TYPES[path.extname(file)] ?? "application/octet-stream");
-    }
-    send(404, "not found");
-  };
-}
-
-async function run(task: PageTask): Promise<PageOutcome> {
-  const out = await page.evaluate(
-    (json) => (globalThis as unknown as { zkTest: { run(j: string): Promise<string> } }).zkTest.run(json),
-    toJson(task),
-  );
-  return fromJson<PageOutcome>(out);
-}
+const run = (task: PageTask): Promise<PageOutcome> => harness.run(task);
 
 describe.skipIf(!hasChromium)("browser prover in Chromium", () => {
   beforeAll(async () => {
     await ensureBuilt(CI_ID);
     circuit = await loadCircuitArtifacts(CI_ID);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zk-browser-"));
-    const bundleDir = path.join(tmp, "bundle");
-    const sizes = await bundleBrowserProver(bundleDir);
-    console.log(
-      `bundled with esbuild: ${Object.entries(sizes)
-        .map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KiB`)
-        .join(", ")}`,
-    );
     // A copy of the build with one flipped byte in the zkey, served under /corrupt/.
     const corrupt = path.join(tmp, "corrupt");
     fs.cpSync(path.dirname(artifactPaths(CI_ID).artifact), path.join(corrupt, CI_ID), { recursive: true });
@@ -116,27 +51,16 @@ describe.skipIf(!hasChromium)("browser prover in Chromium", () => {
     const bytes = fs.readFileSync(zkey);
     bytes[4096] = (bytes[4096] as number) ^ 0x01;
     fs.writeFileSync(zkey, bytes);
-
     const buildDir = path.dirname(path.dirname(artifactPaths(CI_ID).artifact));
-    server = http.createServer(
-      staticRoutes({ "/circuits/": buildDir, "/corrupt/": corrupt, "/": bundleDir }),
-    );
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    page = await context.newPage();
-    page.on("console", (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
-    page.on("pageerror", (e) => pageLog.push(`[pageerror] ${e.message}`));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => "zkTest" in globalThis, undefined, { timeout: 30_000 });
+    harness = await startProverPage({ "/circuits/": buildDir, "/corrupt/": corrupt });
+    origin = harness.origin;
+    const sizes = Object.entries(harness.bundle).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KiB`);
+    console.log(`bundled with esbuild: ${sizes.join(", ")}`);
   }, 600_000);
 
   afterAll(async () => {
-    if (pageLog.length > 0) console.log(`page console:\n${pageLog.join("\n")}`);
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    if (harness?.log.length) console.log(`page console:\n${harness.log.join("\n")}`);
+    await harness?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     await releaseProverThreads();
   });
