@@ -9,7 +9,9 @@
 //     change in forge's output format cannot silently produce wrong counts;
 //   - "gas snapshot": `forge snapshot --check` on the unit tests only (fuzz and invariant gas depends on
 //     the inputs, so they are excluded; the fuzz seed is fixed in foundry.toml anyway);
-//   - "ABIs up to date": `export-abis.mjs --check` against packages/chain/src/generated/abis.ts.
+//   - "ABIs up to date": `export-abis.mjs --check` against packages/chain/src/generated/abis.ts;
+//   - "verifiers up to date": `verifiers.mjs --check`: every accuracy circuit's committed verifier in
+//     src/verifiers equals the one rendered from its built key (builds the circuits if needed, cached).
 // Extra arguments go to `forge test` (e.g. `npm test -w @zkarena/contracts -- --match-test register`).
 import { spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
@@ -134,6 +136,11 @@ async function main(extraArgs) {
           "ABIs up to date",
           process.execPath,
           [path.join(contractsDir, "scripts", "export-abis.mjs"), "--check"],
+        ],
+        [
+          "verifiers up to date",
+          process.execPath,
+          [path.join(contractsDir, "scripts", "verifiers.mjs"), "--check"],
         ],
       ];
   const failedChecks = [];

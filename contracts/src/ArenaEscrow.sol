@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {VerifierRegistry} from "./VerifierRegistry.sol";
@@ -39,6 +40,10 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     uint256 public constant MAX_WINNERS = 10;
     /// @notice Basis-point total of the payout shares.
     uint256 public constant BPS = 10_000;
+    /// @notice Maximum number of batches of a hidden split (a Merkle proof has at most 12 siblings).
+    uint256 public constant MAX_BATCHES = 4096;
+    /// @dev Batches tracked in the competitor's slot (the 120 bits left free there).
+    uint256 private constant LOW_BATCHES = 120;
 
     /// @notice Registry the verifiers are taken from (at creation only).
     VerifierRegistry public immutable registry;
@@ -48,7 +53,12 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     mapping(uint256 id => mapping(address competitor => Competitor)) private _competitors;
     mapping(uint256 id => mapping(address sponsor => uint256 amount)) private _deposits;
     mapping(uint256 id => mapping(address sponsor => bool)) private _refundClaimed;
-    mapping(uint256 id => LeaderboardEntry[]) private _leaderboards;
+    /// @dev Rows 0..boardSize-1 of each top-K leaderboard; the size lives in the challenge's slot, so the
+    ///      first accepted proof does not pay for a fresh length slot.
+    mapping(uint256 id => mapping(uint256 rank => LeaderboardEntry)) private _board;
+    /// @dev Accepted batches >= 120 of batched challenges, 256 per word (word = index / 256); batches
+    ///      below 120 live in the competitor's own slot (`lowBatchBits`), which the proof writes anyway.
+    mapping(uint256 id => mapping(address competitor => mapping(uint256 word => uint256 bits))) private _batchBits;
 
     /// @param registry_ The verifier registry.
     constructor(VerifierRegistry registry_) {
@@ -62,7 +72,13 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         if (!registry.isActive(params.circuitId)) revert ArenaEscrow__InactiveCircuit(params.circuitId);
         IVerifierRegistry.Verifier memory entry = registry.get(params.circuitId);
         if (entry.nPublic != N_PUBLIC) revert ArenaEscrow__InactiveCircuit(params.circuitId);
-        if (params.testCommitment >= SNARK_SCALAR_FIELD) revert ArenaEscrow__NotInField(params.testCommitment);
+        if (params.batchCount == 0 || params.batchCount > MAX_BATCHES) {
+            revert ArenaEscrow__InvalidBatchCount(params.batchCount);
+        }
+        // Only an unbatched test commitment is a public signal; a root's leaves are checked when used.
+        if (params.batchCount == 1 && params.testCommitment >= SNARK_SCALAR_FIELD) {
+            revert ArenaEscrow__NotInField(params.testCommitment);
+        }
         bool ordered = params.commitDeadline > block.timestamp && params.revealDeadline > params.commitDeadline;
         if (!ordered || params.proveDeadline <= params.revealDeadline) revert ArenaEscrow__InvalidDeadlines();
         _checkPayout(params.payoutBps);
@@ -81,10 +97,18 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         c.verifier = entry.verifier;
         c.proveDeadline = params.proveDeadline;
         c.testCommitment = params.testCommitment;
+        c.batchCount = params.batchCount;
         c.bond = msg.value;
         c.circuitId = params.circuitId;
         c.metadataHash = params.metadataHash;
         c.payoutBps = params.payoutBps;
+        // The organiser pays for the leaderboard's storage: each of the K rows gets a non-zero
+        // placeholder (never read: only rows below boardSize count), so the proof that first fills a row
+        // pays a 2,900-gas rewrite instead of a 22,100-gas fresh slot.
+        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
+        for (uint256 r; r < params.payoutBps.length; ++r) {
+            board[r].committedAt = type(uint64).max;
+        }
         emit ChallengeCreated(id, msg.sender, params.circuitId, entry.verifier, msg.value, params);
     }
 
@@ -150,28 +174,37 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         uint32 correct
     ) external nonReentrant {
         Challenge storage c = _get(id);
-        if (c.revealedAt == 0 || block.timestamp >= c.proveDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
-        Competitor storage p = _competitors[id][msg.sender];
-        if (p.committedAt == 0) revert ArenaEscrow__NotCommitted();
-        // Replay protection keys on (id, competitor), never on the (malleable) proof bytes (Z6).
-        if (p.scored) revert ArenaEscrow__AlreadyScored();
-        if (correct < c.minCorrect) revert ArenaEscrow__BelowMinCorrect(correct, c.minCorrect);
+        if (c.batchCount != 1) revert ArenaEscrow__InvalidBatchProof(0);
+        _submit(id, c, 0, c.testCommitment, pA, pB, pC, correct);
+    }
 
-        // Every signal comes from storage or msg.sender, so a proof cannot be re-pointed at another
-        // commitment, split, challenge or submitter (Z8). All are < r: commitments were checked on entry,
-        // `correct` < 2^32, the id is a counter and an address < 2^160.
-        uint256[5] memory signals;
-        signals[0] = p.commitment;
-        signals[1] = c.testCommitment;
-        signals[2] = correct;
-        signals[3] = id;
-        signals[4] = uint256(uint160(msg.sender));
-        if (!_verify(c.verifier, pA, pB, pC, signals)) revert ArenaEscrow__InvalidProof();
-
-        p.scored = true;
-        p.correct = correct;
-        bool ranked = _insert(_leaderboards[id], c.payoutBps.length, msg.sender, correct, p.committedAt);
-        emit ProofAccepted(id, msg.sender, correct, p.committedAt, ranked);
+    /// @inheritdoc IArenaEscrow
+    function submitProof(
+        uint256 id,
+        uint256 batchIndex,
+        uint256 batchCommitment,
+        bytes32[] calldata merkleProof,
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint32 correct
+    ) external nonReentrant {
+        Challenge storage c = _get(id);
+        uint256 batchCount = c.batchCount;
+        if (batchIndex >= batchCount) revert ArenaEscrow__BatchOutOfRange(batchIndex, batchCount);
+        if (batchCount == 1) {
+            if (batchCommitment != c.testCommitment || merkleProof.length != 0) {
+                revert ArenaEscrow__InvalidBatchProof(batchIndex);
+            }
+        } else {
+            // The batch commitment becomes a public signal (E13 / Z7); the leaf binds it to its index.
+            if (batchCommitment >= SNARK_SCALAR_FIELD) revert ArenaEscrow__NotInField(batchCommitment);
+            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(batchIndex, batchCommitment))));
+            if (!MerkleProof.verifyCalldata(merkleProof, bytes32(c.testCommitment), leaf)) {
+                revert ArenaEscrow__InvalidBatchProof(batchIndex);
+            }
+        }
+        _submit(id, c, batchIndex, batchCommitment, pA, pB, pC, correct);
     }
 
     // ------------------------------------------------------------------ claims
@@ -281,8 +314,25 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArenaEscrow
-    function leaderboard(uint256 id) external view returns (LeaderboardEntry[] memory) {
-        return _leaderboards[id];
+    function leaderboard(uint256 id) external view returns (LeaderboardEntry[] memory rows) {
+        uint256 n = _challenges[id].boardSize;
+        rows = new LeaderboardEntry[](n);
+        for (uint256 i; i < n; ++i) {
+            rows[i] = _board[id][i];
+        }
+    }
+
+    /// @inheritdoc IArenaEscrow
+    function batchScored(uint256 id, address competitor, uint256 batchIndex) external view returns (bool) {
+        Challenge storage c = _get(id);
+        if (batchIndex >= c.batchCount) return false;
+        if (c.batchCount == 1) return _competitors[id][competitor].scored;
+        // forge-lint: disable-next-line(incorrect-shift)
+        if (batchIndex < LOW_BATCHES) {
+            return _competitors[id][competitor].lowBatchBits & (uint120(1) << batchIndex) != 0;
+        }
+        // forge-lint: disable-next-line(incorrect-shift)
+        return _batchBits[id][competitor][batchIndex >> 8] & (1 << (batchIndex & 255)) != 0;
     }
 
     /// @inheritdoc IArenaEscrow
@@ -311,6 +361,65 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Checks the phase, the sender and the replay key, verifies the proof against signals built
+    ///      from storage, then adds the score and updates the leaderboard (O(K)).
+    function _submit(
+        uint256 id,
+        Challenge storage c,
+        uint256 batchIndex,
+        uint256 batchCommitment,
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint32 correct
+    ) private {
+        if (c.revealedAt == 0 || block.timestamp >= c.proveDeadline) {
+            revert ArenaEscrow__WrongPhase(id, _phase(c));
+        }
+        Competitor storage p = _competitors[id][msg.sender];
+        if (p.committedAt == 0) revert ArenaEscrow__NotCommitted();
+        // Replay protection keys on (id, competitor, batch), never on the (malleable) proof bytes (Z6).
+        bool batched = c.batchCount != 1;
+        if (batched) {
+            if (batchIndex < LOW_BATCHES) {
+                // forge-lint: disable-next-line(incorrect-shift)
+                uint120 bit = uint120(1) << batchIndex;
+                if (p.lowBatchBits & bit != 0) revert ArenaEscrow__AlreadyScored();
+                p.lowBatchBits |= bit;
+            } else {
+                mapping(uint256 => uint256) storage bits = _batchBits[id][msg.sender];
+                // forge-lint: disable-next-line(incorrect-shift)
+                uint256 mask = 1 << (batchIndex & 255); // bit (batchIndex mod 256) of word batchIndex / 256
+                uint256 word = bits[batchIndex >> 8];
+                if (word & mask != 0) revert ArenaEscrow__AlreadyScored();
+                bits[batchIndex >> 8] = word | mask;
+            }
+        } else {
+            if (p.scored) revert ArenaEscrow__AlreadyScored();
+            if (correct < c.minCorrect) revert ArenaEscrow__BelowMinCorrect(correct, c.minCorrect);
+        }
+
+        // Every signal comes from storage, the checked batch commitment or msg.sender, so a proof cannot
+        // be re-pointed at another commitment, split, batch, challenge or submitter (Z8). All are < r:
+        // commitments were checked on entry, `correct` < 2^32, the id is a counter, an address < 2^160.
+        uint256[5] memory signals;
+        signals[0] = p.commitment;
+        signals[1] = batchCommitment;
+        signals[2] = correct;
+        signals[3] = id;
+        signals[4] = uint256(uint160(msg.sender));
+        if (!_verify(c.verifier, pA, pB, pC, signals)) revert ArenaEscrow__InvalidProof();
+
+        uint32 total = p.correct + correct;
+        uint64 committedAt = p.committedAt;
+        p.scored = true;
+        p.correct = total;
+        ++p.batchesScored;
+        // A first (or only) batch cannot be on the board yet; later batches move the existing row up.
+        bool ranked = total >= c.minCorrect && _place(id, c, msg.sender, total, committedAt, p.batchesScored > 1);
+        emit ProofAccepted(id, msg.sender, batchIndex, batchCommitment, correct, total, committedAt, ranked);
+    }
 
     function _get(uint256 id) private view returns (Challenge storage c) {
         c = _challenges[id];
@@ -349,7 +458,7 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         if (phase == Phase.RevealMissed) return deposit;
         uint256 pot = c.totalDeposits;
         uint256 refundable = pot;
-        uint256 filled = _leaderboards[id].length;
+        uint256 filled = c.boardSize;
         uint16[] storage bps = c.payoutBps;
         for (uint256 r; r < filled; ++r) {
             refundable -= (pot * bps[r]) / BPS;
@@ -366,34 +475,49 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     }
 
     function _rankOf(uint256 id, address account) private view returns (bool found, uint256 rank) {
-        LeaderboardEntry[] storage board = _leaderboards[id];
-        uint256 n = board.length;
+        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
+        uint256 n = _challenges[id].boardSize;
         for (uint256 i; i < n; ++i) {
             if (board[i].competitor == account) return (true, i);
         }
         return (false, 0);
     }
 
-    /// @dev Inserts into a list sorted by (correct desc, committedAt asc, address asc) of at most `k` rows.
-    ///      O(k), k <= 10. Returns whether the row is in the list afterwards.
-    function _insert(
-        LeaderboardEntry[] storage board,
-        uint256 k,
+    /// @dev Puts `competitor` with score `correct` into the board of challenge `id`, a list sorted by
+    ///      (correct desc, committedAt asc, address asc) of at most K = payoutBps.length rows. When
+    ///      `mayBeListed` (a later batch of a batched challenge) and the competitor already has a row, the
+    ///      row moves up (scores only grow); otherwise it is inserted and the last row falls off a full
+    ///      board. O(K), K <= 10. Returns whether the competitor is on the board afterwards.
+    function _place(
+        uint256 id,
+        Challenge storage c,
         address competitor,
         uint32 correct,
-        uint64 committedAt
+        uint64 committedAt,
+        bool mayBeListed
     ) private returns (bool) {
-        uint256 n = board.length;
-        uint256 pos = n;
+        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
+        uint256 k = c.payoutBps.length;
+        uint256 n = c.boardSize;
+        // `from`: the row that gets overwritten while shifting (the competitor's old row, or the row
+        // after the last one, which is dropped when the board is full).
+        uint256 from = n;
+        if (mayBeListed) {
+            (bool found, uint256 rank) = _rankOf(id, competitor);
+            if (found) from = rank;
+        }
+        uint256 pos = from;
         while (pos > 0 && _better(correct, committedAt, competitor, board[pos - 1])) --pos;
         if (pos >= k) return false;
-        // Shift rows one place down from `pos`; the last row falls off when the list was full.
-        uint256 last = k - 1;
-        if (n < k) {
-            board.push();
-            last = n;
+        if (from == n) {
+            if (n < k) {
+                // forge-lint: disable-next-line(unsafe-typecast)
+                c.boardSize = uint8(n + 1); // n < k <= MAX_WINNERS = 10
+            } else {
+                from = k - 1;
+            }
         }
-        for (uint256 i = last; i > pos; --i) {
+        for (uint256 i = from; i > pos; --i) {
             board[i] = board[i - 1];
         }
         board[pos] = LeaderboardEntry({competitor: competitor, correct: correct, committedAt: committedAt});

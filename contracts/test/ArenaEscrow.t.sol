@@ -24,6 +24,8 @@ abstract contract ArenaEscrowFixture is Test {
     uint64 internal constant REVEAL_DL = T0 + 2 days;
     uint64 internal constant PROVE_DL = T0 + 3 days;
     uint256 internal constant BOND = 1 ether;
+    /// The unbatched submitProof overload (abi.encodeCall cannot pick an overload).
+    string internal constant SUBMIT_ONE = "submitProof(uint256,uint256[2],uint256[2][2],uint256[2],uint32)";
 
     address internal owner = makeAddr("owner");
     address internal organiser = makeAddr("organiser");
@@ -64,6 +66,7 @@ abstract contract ArenaEscrowFixture is Test {
         p = IArenaEscrow.ChallengeParams({
             circuitId: CIRCUIT_ID,
             testCommitment: TEST_COMMITMENT,
+            batchCount: 1,
             commitDeadline: COMMIT_DL,
             revealDeadline: REVEAL_DL,
             proveDeadline: PROVE_DL,
@@ -140,6 +143,8 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         assertEq(c.verifier, address(verifier));
         assertEq(c.token, address(0));
         assertEq(c.testCommitment, TEST_COMMITMENT);
+        assertEq(c.batchCount, 1);
+        assertEq(c.boardSize, 0);
         assertEq(c.commitDeadline, COMMIT_DL);
         assertEq(c.revealDeadline, REVEAL_DL);
         assertEq(c.proveDeadline, PROVE_DL);
@@ -566,7 +571,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         _reveal(id);
         verifier.accept([uint256(777), TEST_COMMITMENT, 42, id, uint256(uint160(alice))]);
         vm.expectEmit(address(escrow));
-        emit IArenaEscrow.ProofAccepted(id, alice, 42, T0, true);
+        emit IArenaEscrow.ProofAccepted(id, alice, 0, TEST_COMMITMENT, 42, 42, T0, true);
         vm.prank(alice);
         escrow.submitProof(id, pA, pB, pC, 42);
         (bool scored, uint32 correct) = escrow.scoreOf(id, alice);
@@ -726,7 +731,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         }
         verifier.accept(_signals(id, who[3], 10));
         vm.expectEmit(address(escrow));
-        emit IArenaEscrow.ProofAccepted(id, who[3], 10, T0, false);
+        emit IArenaEscrow.ProofAccepted(id, who[3], 0, TEST_COMMITMENT, 10, 10, T0, false);
         vm.prank(who[3]);
         escrow.submitProof(id, pA, pB, pC, 10);
     }
@@ -907,7 +912,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         attacker.exec(address(escrow), abi.encodeCall(escrow.commit, (id, 5)));
         _reveal(id);
         verifier.accept(_signals(id, address(attacker), 90));
-        attacker.exec(address(escrow), abi.encodeCall(escrow.submitProof, (id, pA, pB, pC, 90)));
+        attacker.exec(address(escrow), abi.encodeWithSignature(SUBMIT_ONE, id, pA, pB, pC, uint32(90)));
         vm.warp(PROVE_DL);
         attacker.arm(address(escrow), abi.encodeCall(escrow.claimPrize, (id)));
         attacker.exec(address(escrow), abi.encodeCall(escrow.claimPrize, (id)));
@@ -925,7 +930,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         _commit(id, alice, 1);
         _reveal(id);
         verifier.accept(_signals(id, address(bad), 90));
-        bad.exec(address(escrow), abi.encodeCall(escrow.submitProof, (id, pA, pB, pC, 90)));
+        bad.exec(address(escrow), abi.encodeWithSignature(SUBMIT_ONE, id, pA, pB, pC, uint32(90)));
         _prove(id, alice, 80);
         vm.warp(PROVE_DL);
         vm.expectRevert(IArenaEscrow.ArenaEscrow__EthTransferFailed.selector);
@@ -943,7 +948,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         bomb.exec(address(escrow), abi.encodeCall(escrow.commit, (id, 5)));
         _reveal(id);
         verifier.accept(_signals(id, address(bomb), 90));
-        bomb.exec(address(escrow), abi.encodeCall(escrow.submitProof, (id, pA, pB, pC, 90)));
+        bomb.exec(address(escrow), abi.encodeWithSignature(SUBMIT_ONE, id, pA, pB, pC, uint32(90)));
         vm.warp(PROVE_DL);
         bomb.exec(address(escrow), abi.encodeCall(escrow.claimPrize, (id)));
         assertEq(address(bomb).balance, 5 ether);

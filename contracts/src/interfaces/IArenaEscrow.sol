@@ -23,11 +23,21 @@ pragma solidity ^0.8.24;
 ///      claimed (the last sponsor gains fewer than #sponsors wei). The bond split among committers uses
 ///      the same "last claimant gets the remainder" rule. Public signals passed to the verifier, in order:
 ///      `[modelCommitment, testCommitment, correct, challengeId, submitter]`.
+///      Batched hidden splits (B = batchCount >= 2 batches of the circuit's N samples): the challenge's
+///      testCommitment is the root of a Merkle tree over the batch commitments c_i, with leaves
+///      `keccak256(bytes.concat(keccak256(abi.encode(uint256(i), uint256(c_i)))))` and OpenZeppelin's
+///      commutative keccak for inner nodes (odd last node carried up); a proof of batch i carries
+///      (i, c_i, Merkle proof) and the circuit's testCommitment signal is c_i. One accepted proof per
+///      (challenge, competitor, batch); a competitor's score is the sum over their accepted batches,
+///      and ranking and minCorrect use that sum. With B = 1 the testCommitment is c_0 itself.
 interface IArenaEscrow {
     /// @notice Parameters of a new challenge (everything the organiser chooses).
     /// @param circuitId Registry id of the circuit; must be active and take 5 public signals. Its verifier
     ///        address is copied into the challenge (later registry changes never affect it).
-    /// @param testCommitment Salted Poseidon commitment to the hidden test split; `< r` (BN254 field).
+    /// @param testCommitment With `batchCount == 1`: the salted Poseidon commitment to the hidden test split,
+    ///        `< r` (BN254 field). With `batchCount >= 2`: the Merkle root over the batch commitments
+    ///        (any 32-byte value; each batch commitment is checked `< r` when a proof uses it).
+    /// @param batchCount Number B of batches of the hidden split, 1 to 4096.
     /// @param commitDeadline End of funding and commits (exclusive); `> block.timestamp`.
     /// @param revealDeadline End of the reveal window (exclusive); `> commitDeadline`.
     /// @param proveDeadline End of proof submission (exclusive), start of settlement; `> revealDeadline`.
@@ -39,6 +49,7 @@ interface IArenaEscrow {
     struct ChallengeParams {
         bytes32 circuitId;
         uint256 testCommitment;
+        uint16 batchCount;
         uint64 commitDeadline;
         uint64 revealDeadline;
         uint64 proveDeadline;
@@ -62,6 +73,8 @@ interface IArenaEscrow {
     /// @param refundsClaimed Number of sponsors who have claimed their refund.
     /// @param bondsClaimed Number of committers who have claimed their share of the bond.
     /// @param bondReturned True once the organiser has taken the bond back.
+    /// @param batchCount See {ChallengeParams}.
+    /// @param boardSize Number of filled leaderboard rows (<= K).
     /// @param testCommitment See {ChallengeParams}.
     /// @param bond Organiser bond, in ETH (msg.value of createChallenge) whatever the prize token.
     /// @param totalDeposits The pot: Σ deposits, each credited by the amount actually received.
@@ -84,6 +97,8 @@ interface IArenaEscrow {
         uint32 refundsClaimed;
         uint32 bondsClaimed;
         bool bondReturned;
+        uint16 batchCount;
+        uint8 boardSize;
         uint256 testCommitment;
         uint256 bond;
         uint256 totalDeposits;
@@ -97,10 +112,12 @@ interface IArenaEscrow {
     /// @notice One competitor's state in one challenge.
     /// @param commitment Latest model commitment (`< r`).
     /// @param committedAt Timestamp of the latest commit (the tie-break); 0 = never committed.
-    /// @param correct Accepted correct count (meaningful when `scored`).
-    /// @param scored True once a proof was accepted (one per competitor).
+    /// @param correct Accepted correct count, summed over the accepted batches (meaningful when `scored`).
+    /// @param scored True once a proof was accepted (one per competitor and batch).
     /// @param prizeClaimed True once the prize was paid.
     /// @param bondClaimed True once the bond share was paid.
+    /// @param batchesScored Number of batches with an accepted proof.
+    /// @param lowBatchBits Bit i set: batch i (< 120) has an accepted proof (higher batches: {batchScored}).
     struct Competitor {
         uint256 commitment;
         uint64 committedAt;
@@ -108,11 +125,13 @@ interface IArenaEscrow {
         bool scored;
         bool prizeClaimed;
         bool bondClaimed;
+        uint16 batchesScored;
+        uint120 lowBatchBits;
     }
 
     /// @notice One leaderboard row; rows are sorted by correct desc, committedAt asc, address asc.
     /// @param competitor The competitor.
-    /// @param correct Accepted correct count.
+    /// @param correct Accepted correct count (the sum over batches).
     /// @param committedAt Timestamp of the commitment the proof used.
     struct LeaderboardEntry {
         address competitor;
@@ -155,8 +174,15 @@ interface IArenaEscrow {
     error ArenaEscrow__NotOrganiser();
     /// @notice The sender has no commitment in this challenge.
     error ArenaEscrow__NotCommitted();
-    /// @notice The sender already has an accepted score (replay key: (id, competitor)).
+    /// @notice The sender already has an accepted score for this batch (replay key: (id, competitor, batch)).
     error ArenaEscrow__AlreadyScored();
+    /// @notice `batchCount` is not in [1, 4096].
+    error ArenaEscrow__InvalidBatchCount(uint256 batchCount);
+    /// @notice The batch index is not below the challenge's batch count.
+    error ArenaEscrow__BatchOutOfRange(uint256 batchIndex, uint256 batchCount);
+    /// @notice The batch commitment and Merkle proof do not lead to the challenge's root (or, with one
+    ///         batch, the batch commitment is not the test commitment).
+    error ArenaEscrow__InvalidBatchProof(uint256 batchIndex);
     /// @notice The verifier rejected the proof (or reverted / returned garbage).
     error ArenaEscrow__InvalidProof();
     /// @notice The score is below `minCorrect`.
@@ -183,8 +209,19 @@ interface IArenaEscrow {
     event ModelCommitted(uint256 indexed id, address indexed competitor, uint256 commitment, uint64 at, bool recommit);
     /// @notice The organiser published where the hidden split and its salt can be fetched.
     event TestSetRevealed(uint256 indexed id, string uri);
-    /// @notice A proof was accepted; `ranked` tells whether it entered the top-K leaderboard.
-    event ProofAccepted(uint256 indexed id, address indexed competitor, uint32 correct, uint64 commitTime, bool ranked);
+    /// @notice A proof of batch `batchIndex` (0 when not batched) with commitment `batchCommitment` was
+    ///         accepted: `correct` for this batch, `total` the competitor's new score (sum over batches);
+    ///         `ranked` tells whether the competitor is on the top-K leaderboard afterwards.
+    event ProofAccepted(
+        uint256 indexed id,
+        address indexed competitor,
+        uint256 indexed batchIndex,
+        uint256 batchCommitment,
+        uint32 correct,
+        uint32 total,
+        uint64 commitTime,
+        bool ranked
+    );
     /// @notice `winner` pulled the prize of `rank` (0-based).
     event PrizeClaimed(uint256 indexed id, address indexed winner, uint256 rank, uint256 amount);
     /// @notice `sponsor` pulled a refund.
@@ -207,7 +244,8 @@ interface IArenaEscrow {
     function reveal(uint256 id, string calldata uri) external;
 
     /// @notice Submits a Groth16 proof that the sender's committed model gets `correct` right on the
-    ///         challenge's test split. The public signals are built from storage and `msg.sender`.
+    ///         challenge's test split (one batch only: `batchCount == 1`). The public signals are built
+    ///         from storage and `msg.sender`; `correct` must be at least `minCorrect`.
     function submitProof(
         uint256 id,
         uint256[2] calldata pA,
@@ -215,6 +253,25 @@ interface IArenaEscrow {
         uint256[2] calldata pC,
         uint32 correct
     ) external;
+
+    /// @notice Submits a proof for batch `batchIndex` of the hidden split, whose commitment
+    ///         `batchCommitment` is shown to be leaf `batchIndex` of the challenge's root by
+    ///         `merkleProof` (siblings bottom-up). With `batchCount == 1` it is the same as the 5-argument
+    ///         form: index 0, `batchCommitment == testCommitment`, empty proof. Adds `correct` to the
+    ///         sender's score; the score enters the leaderboard once it reaches `minCorrect`.
+    function submitProof(
+        uint256 id,
+        uint256 batchIndex,
+        uint256 batchCommitment,
+        bytes32[] calldata merkleProof,
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint32 correct
+    ) external;
+
+    /// @notice Whether `competitor` has an accepted proof for batch `batchIndex`.
+    function batchScored(uint256 id, address competitor, uint256 batchIndex) external view returns (bool);
 
     /// @notice A final-leaderboard entry pulls its prize (after proveDeadline).
     function claimPrize(uint256 id) external;

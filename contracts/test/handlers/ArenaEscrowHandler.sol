@@ -56,6 +56,7 @@ contract ArenaEscrowHandler is CommonBase, StdUtils {
             IArenaEscrow.ChallengeParams memory p = IArenaEscrow.ChallengeParams({
                 circuitId: circuitId,
                 testCommitment: 42 + c,
+                batchCount: 1,
                 commitDeadline: uint64(block.timestamp + 1 days),
                 revealDeadline: uint64(block.timestamp + 2 days),
                 proveDeadline: uint64(block.timestamp + 3 days),

@@ -188,6 +188,7 @@ describe("deployment on anvil", () => {
     const params = {
       circuitId: keccak256(stringToHex("mlp-d64-h16-c10-n32")), // registered (5 signals) above
       testCommitment: 1234n,
+      batchCount: 1,
       commitDeadline: now + 3600n,
       revealDeadline: now + 7200n,
       proveDeadline: now + 10_800n,

@@ -398,6 +398,19 @@ export const arenaEscrowAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_BATCHES",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_WINNERS",
     "inputs": [],
     "outputs": [
@@ -431,6 +444,35 @@ export const arenaEscrowAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "batchScored",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "competitor",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "batchIndex",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -618,6 +660,16 @@ export const arenaEscrowAbi = [
             "name": "bondClaimed",
             "type": "bool",
             "internalType": "bool"
+          },
+          {
+            "name": "batchesScored",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "lowBatchBits",
+            "type": "uint120",
+            "internalType": "uint120"
           }
         ]
       }
@@ -642,6 +694,11 @@ export const arenaEscrowAbi = [
             "name": "testCommitment",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "batchCount",
+            "type": "uint16",
+            "internalType": "uint16"
           },
           {
             "name": "commitDeadline",
@@ -814,6 +871,16 @@ export const arenaEscrowAbi = [
             "internalType": "bool"
           },
           {
+            "name": "batchCount",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "boardSize",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
             "name": "testCommitment",
             "type": "uint256",
             "internalType": "uint256"
@@ -870,7 +937,7 @@ export const arenaEscrowAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "rows",
         "type": "tuple[]",
         "internalType": "struct IArenaEscrow.LeaderboardEntry[]",
         "components": [
@@ -1007,6 +1074,54 @@ export const arenaEscrowAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "batchIndex",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "batchCommitment",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "merkleProof",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
+      },
+      {
+        "name": "pA",
+        "type": "uint256[2]",
+        "internalType": "uint256[2]"
+      },
+      {
+        "name": "pB",
+        "type": "uint256[2][2]",
+        "internalType": "uint256[2][2]"
+      },
+      {
+        "name": "pC",
+        "type": "uint256[2]",
+        "internalType": "uint256[2]"
+      },
+      {
+        "name": "correct",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "submitProof",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "pA",
         "type": "uint256[2]",
         "internalType": "uint256[2]"
@@ -1104,6 +1219,11 @@ export const arenaEscrowAbi = [
             "name": "testCommitment",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "batchCount",
+            "type": "uint16",
+            "internalType": "uint16"
           },
           {
             "name": "commitDeadline",
@@ -1255,7 +1375,25 @@ export const arenaEscrowAbi = [
         "internalType": "address"
       },
       {
+        "name": "batchIndex",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "batchCommitment",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
         "name": "correct",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "total",
         "type": "uint32",
         "indexed": false,
         "internalType": "uint32"
@@ -1331,6 +1469,22 @@ export const arenaEscrowAbi = [
   },
   {
     "type": "error",
+    "name": "ArenaEscrow__BatchOutOfRange",
+    "inputs": [
+      {
+        "name": "batchIndex",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "batchCount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ArenaEscrow__BelowMinCorrect",
     "inputs": [
       {
@@ -1358,6 +1512,28 @@ export const arenaEscrowAbi = [
         "name": "circuitId",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ArenaEscrow__InvalidBatchCount",
+    "inputs": [
+      {
+        "name": "batchCount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ArenaEscrow__InvalidBatchProof",
+    "inputs": [
+      {
+        "name": "batchIndex",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
