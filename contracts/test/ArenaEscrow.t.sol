@@ -1453,10 +1453,10 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
         return handler.ghostBond(c) - handler.ghostBondPaid(c);
     }
 
-    /// §2.1 solvency per token (>=: force-fed surplus is allowed, E12).
+    /// §2.1 solvency per token (>=: force-fed surplus is allowed, E12). Challenge 2 is the fee token.
     function invariant_solvencyPerToken() public view {
-        uint256 ethOwed = _liability(0) + _liability(1);
-        for (uint256 c; c < 3; ++c) {
+        uint256 ethOwed = _liability(0) + _liability(1) + _liability(3);
+        for (uint256 c; c < 4; ++c) {
             ethOwed += _bondLiability(c);
         }
         assertGe(address(escrow).balance, ethOwed, "ETH");
@@ -1465,7 +1465,7 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
 
     /// §2.3 no over-payout, per challenge (pot and bond separately).
     function invariant_paidNeverExceedsDeposited() public view {
-        for (uint256 c; c < 3; ++c) {
+        for (uint256 c; c < 4; ++c) {
             assertLe(handler.ghostPotPaid(c), handler.ghostDeposited(c));
             assertLe(handler.ghostBondPaid(c), handler.ghostBond(c));
         }
@@ -1473,7 +1473,7 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
 
     /// §2.2 / §2.9 / §2.11 conservation and isolation: each challenge's books equal its own ghosts.
     function invariant_booksMatchGhostsPerChallenge() public view {
-        for (uint256 c; c < 3; ++c) {
+        for (uint256 c; c < 4; ++c) {
             IArenaEscrow.Challenge memory ch = escrow.getChallenge(handler.ids(c));
             assertEq(ch.totalDeposits, handler.ghostDeposited(c), "deposits");
             assertEq(ch.bond, handler.ghostBond(c), "bond");
@@ -1484,7 +1484,7 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
 
     /// The contract's own counters stay within bounds and the leaderboard stays sorted and <= K rows.
     function invariant_storedTotalsAndLeaderboardConsistent() public view {
-        for (uint256 c; c < 3; ++c) {
+        for (uint256 c; c < 4; ++c) {
             uint256 id = handler.ids(c);
             IArenaEscrow.Challenge memory ch = escrow.getChallenge(id);
             assertLe(ch.refundedAmount, ch.totalDeposits);
@@ -1497,6 +1497,57 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
                 IArenaEscrow.LeaderboardEntry memory prev = board[r - 1];
                 bool tie = prev.correct == board[r].correct;
                 assertTrue(prev.correct > board[r].correct || (tie && prev.committedAt <= board[r].committedAt));
+            }
+        }
+    }
+
+    /// The handler's batched path is live (else its invariant below would hold vacuously).
+    function test_handler_acceptsBatchedProofsOncePerBatch() public {
+        handler.commit(0, 3, 5);
+        handler.commit(1, 3, 6);
+        handler.warp(2, 0); // onto the commit deadline
+        handler.reveal();
+        handler.submitBatchProof(1, 9);
+        handler.submitBatchProof(1, 9); // repeats: refused
+        handler.submitBatchProof(2, 9); // actor 0 scores 9 per batch, actor 1 scores 0
+        address[] memory actors = handler.actors();
+        assertEq(handler.ghostBatchTotal(actors[0]), 18);
+        assertEq(handler.ghostBatchAccepted(actors[1], 1), 1);
+        assertEq(handler.ghostDoubleBatches(), 0);
+        assertEq(handler.ghostProofs(), 4);
+        invariant_batchedScoresAreSumsOfAcceptedBatches();
+    }
+
+    /// Batched challenge (briefs/batching.md): one accepted proof per (competitor, batch), each score the
+    /// sum of its accepted batches, the board sorted with one row per competitor whose row holds that sum.
+    function invariant_batchedScoresAreSumsOfAcceptedBatches() public view {
+        uint256 id = handler.ids(handler.BATCHED());
+        assertEq(handler.ghostDoubleBatches(), 0, "batch accepted twice");
+        address[] memory actors = handler.actors();
+        IArenaEscrow.LeaderboardEntry[] memory board = escrow.leaderboard(id);
+        uint32 minCorrect = escrow.getChallenge(id).minCorrect;
+        for (uint256 i; i < actors.length; ++i) {
+            IArenaEscrow.Competitor memory p = escrow.competitorOf(id, actors[i]);
+            assertEq(p.correct, handler.ghostBatchTotal(actors[i]), "total");
+            uint256 accepted;
+            for (uint256 b; b < handler.N_BATCHES(); ++b) {
+                uint256 n = handler.ghostBatchAccepted(actors[i], b);
+                accepted += n;
+                assertEq(escrow.batchScored(id, actors[i], b), n == 1, "batch flag");
+            }
+            assertEq(p.batchesScored, accepted, "batches");
+            uint256 rows;
+            for (uint256 r; r < board.length; ++r) {
+                if (board[r].competitor == actors[i]) {
+                    ++rows;
+                    assertEq(board[r].correct, p.correct, "row holds the sum");
+                }
+            }
+            assertLe(rows, 1, "one row per competitor");
+            // Anyone qualified but not listed scores no more than the last row of a full board.
+            if (rows == 0 && p.correct >= minCorrect) {
+                assertEq(board.length, escrow.getChallenge(id).payoutBps.length, "unlisted although room");
+                assertLe(p.correct, board[board.length - 1].correct, "unlisted above the last row");
             }
         }
     }
@@ -1514,10 +1565,10 @@ contract ArenaEscrowInvariantTest is ArenaEscrowFixture {
     /// §2.10 / §2.12: stored public inputs are < r and commitments predate the commit deadline.
     function invariant_storedSignalsInFieldAndCommitsInWindow() public view {
         address[] memory actors = handler.actors();
-        for (uint256 c; c < 3; ++c) {
+        for (uint256 c; c < 4; ++c) {
             uint256 id = handler.ids(c);
             IArenaEscrow.Challenge memory ch = escrow.getChallenge(id);
-            assertLt(ch.testCommitment, R);
+            if (ch.batchCount == 1) assertLt(ch.testCommitment, R); // a root is not a signal
             for (uint256 i; i < actors.length; ++i) {
                 (uint256 commitment, uint64 at) = escrow.commitmentOf(id, actors[i]);
                 assertLt(commitment, R);

@@ -8,14 +8,19 @@ import {ArenaEscrow} from "../../src/ArenaEscrow.sol";
 import {IArenaEscrow} from "../../src/interfaces/IArenaEscrow.sol";
 import {SignalCheckingVerifier} from "../mocks/SignalCheckingVerifier.sol";
 import {FeeOnTransferERC20} from "../mocks/Tokens.sol";
+import {BatchTree} from "../utils/BatchTree.sol";
 
-/// @notice Drives three challenges (two in ETH, one in a 1%-fee token) through random sequences of
-///         fund / commit / reveal / prove / claim / force-feed / time warps, recording in ghost
-///         variables what went in and out per challenge so the invariant suite can compare.
+/// @notice Drives four challenges (two in ETH, one in a 1%-fee token, one in ETH with a hidden split of
+///         B = 3 batches under a Merkle root) through random sequences of fund / commit / reveal / prove
+///         (per batch on the batched one) / claim / force-feed / time warps, recording in ghost variables
+///         what went in and out per challenge so the invariant suite can compare.
 /// @dev The verifier accepts every statement (`acceptAll`): proof checking is covered by unit tests;
 ///      here the point is the money. Claims go through try/catch, so failed calls are no-ops.
 contract ArenaEscrowHandler is CommonBase, StdUtils {
-    uint256 public constant N_CHALLENGES = 3;
+    uint256 public constant N_CHALLENGES = 4;
+    /// Index of the batched challenge and its number of batches.
+    uint256 public constant BATCHED = 3;
+    uint256 public constant N_BATCHES = 3;
     uint256 internal constant N_ACTORS = 6;
 
     ArenaEscrow public immutable escrow;
@@ -39,6 +44,11 @@ contract ArenaEscrowHandler is CommonBase, StdUtils {
     uint256 public ghostPrizeClaims;
     uint256 public ghostProofs;
     uint256 public ghostReveals;
+    // Batched challenge: accepted proofs per (actor, batch), summed correct per actor.
+    mapping(address actor => mapping(uint256 batch => uint256)) public ghostBatchAccepted;
+    mapping(address actor => uint256) public ghostBatchTotal;
+    uint256 public ghostDoubleBatches;
+    uint256[] internal _batchCommitments;
 
     constructor(ArenaEscrow escrow_, SignalCheckingVerifier verifier, bytes32 circuitId, address organiser_) {
         escrow = escrow_;
@@ -52,11 +62,16 @@ contract ArenaEscrowHandler is CommonBase, StdUtils {
         uint16[] memory bps = new uint16[](2);
         bps[0] = 7000;
         bps[1] = 3000;
+        for (uint256 b; b < N_BATCHES; ++b) {
+            _batchCommitments.push(100 + b);
+        }
         for (uint256 c; c < N_CHALLENGES; ++c) {
+            bool batched = c == BATCHED;
             IArenaEscrow.ChallengeParams memory p = IArenaEscrow.ChallengeParams({
                 circuitId: circuitId,
-                testCommitment: 42 + c,
-                batchCount: 1,
+                testCommitment: batched ? BatchTree.root(_batchCommitments) : 42 + c,
+                // forge-lint: disable-next-line(unsafe-typecast)
+                batchCount: batched ? uint16(N_BATCHES) : 1,
                 commitDeadline: uint64(block.timestamp + 1 days),
                 revealDeadline: uint64(block.timestamp + 2 days),
                 proveDeadline: uint64(block.timestamp + 3 days),
@@ -126,6 +141,26 @@ contract ArenaEscrowHandler is CommonBase, StdUtils {
             vm.prank(_actors[i]);
             try escrow.submitProof(id, a, b, a, uint32(bound(uint256(correct) >> (i * 4), 5, 20))) {
                 ++ghostProofs;
+            } catch {}
+        }
+        _afterCall();
+    }
+
+    /// Every actor tries to prove batch `batchSeed` of the batched challenge (repeats must fail).
+    function submitBatchProof(uint256 batchSeed, uint32 correct) external {
+        uint256 id = ids[BATCHED];
+        uint256 b = bound(batchSeed, 0, N_BATCHES - 1);
+        bytes32[] memory path = BatchTree.proof(_batchCommitments, b);
+        uint256[2] memory a;
+        uint256[2][2] memory bb;
+        for (uint256 i; i < N_ACTORS; ++i) {
+            address actor = _actors[i];
+            uint32 score = uint32(bound(uint256(correct) >> (i * 4), 0, 12));
+            vm.prank(actor);
+            try escrow.submitProof(id, b, _batchCommitments[b], path, a, bb, a, score) {
+                ++ghostProofs;
+                ghostBatchTotal[actor] += score;
+                if (++ghostBatchAccepted[actor][b] > 1) ++ghostDoubleBatches;
             } catch {}
         }
         _afterCall();
@@ -208,6 +243,10 @@ contract ArenaEscrowHandler is CommonBase, StdUtils {
 
     function _actor(uint256 seed) internal view returns (address) {
         return _actors[bound(seed, 0, N_ACTORS - 1)];
+    }
+
+    function batchCommitments() external view returns (uint256[] memory) {
+        return _batchCommitments;
     }
 
     function _balance(uint256 c, address a) internal view returns (uint256) {
