@@ -132,7 +132,7 @@ export function createNodeProver(options: NodeProverOptions = {}): Prover {
     }
     return loaded;
   };
-  return createProver(load, options);
+  return createProver(load, options, () => cache.clear());
 }
 
 /**

@@ -28,8 +28,9 @@ export interface ProveTask {
   batch?: BatchTarget;
   onProgress?: (event: ProgressEvent) => void;
   /**
-   * Cancels between stages (a Groth16 prove already running on this thread cannot be interrupted;
-   * the browser prover's `cancel()` terminates its worker instead, which stops it at once).
+   * Node: cancels between stages (a Groth16 prove already running in-process cannot be interrupted).
+   * Browser: aborting calls the prover's `cancel()`, which terminates its worker at once — and with
+   * it every other proof queued on that prover.
    */
   signal?: AbortSignal;
 }
@@ -200,6 +201,7 @@ export async function proveWithCircuit(
 export function createProver(
   load: (circuitId: string) => Promise<LoadedCircuit>,
   options: ProverOptions = {},
+  onClose: () => void = () => {},
 ): Prover {
   return {
     async prove(task) {
@@ -213,6 +215,8 @@ export function createProver(
         loadMs: performance.now() - startedAt,
       });
     },
-    async close() {},
+    async close() {
+      onClose();
+    },
   };
 }

@@ -113,9 +113,16 @@ export function createBrowserProver(options: BrowserProverOptions): BrowserProve
           ? { expectVkHash: options.expectVkHash[task.circuitId] }
           : {}),
       };
+      const signal = task.signal;
       return new Promise<ProofResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject, onProgress: task.onProgress });
-        task.signal?.addEventListener("abort", cancel, { once: true });
+        // The signal cancels the worker only while this task is pending.
+        const settle = () => signal?.removeEventListener("abort", cancel);
+        pending.set(id, {
+          resolve: (r) => (settle(), resolve(r)),
+          reject: (e) => (settle(), reject(e)),
+          onProgress: task.onProgress,
+        });
+        signal?.addEventListener("abort", cancel, { once: true });
         ensureWorker().postMessage(message);
       });
     },
