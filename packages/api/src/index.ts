@@ -1,6 +1,9 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
 export { createTRPCContext, describeZodError, type Session, type TRPCContext } from "./trpc.ts";
-export { ApiConfigError, readApiEnv, type ApiEnv } from "./env.ts";
+export { ApiConfigError, apiEnv, readApiEnv, type ApiEnv } from "./env.ts";
+export { handleTrpcRequest, clientIpFrom } from "./http.ts";
+export { setLogSink, type LogSink } from "./log.ts";
+export { SESSION_COOKIE } from "./services/session.ts";
 export type { ChallengeDetail, ChallengeSummary } from "./router/challenge.ts";
 export type {
   StatusReport,

@@ -1,9 +1,11 @@
 import { type inferRouterInputs, type inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "./router/auth.ts";
 import { challengeRouter } from "./router/challenge.ts";
 import { statusRouter } from "./router/status.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
   challenge: challengeRouter,
   status: statusRouter,
 });

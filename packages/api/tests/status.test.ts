@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDb } from "@zkarena/db/testing";
-import { createCaller, createTRPCContext } from "../src/index.ts";
+import { createCaller, createTRPCContext, readApiEnv } from "../src/index.ts";
 
 let testDb: TestDb;
 
@@ -40,6 +40,10 @@ describe("status.get", () => {
       dbError: "connect ECONNREFUSED",
       session: null,
       headers: new Headers(),
+      resHeaders: new Headers(),
+      clientIp: "unknown",
+      env: readApiEnv({}),
+      chain: null,
     });
     const status = await api.status.get();
     expect(status.database.ok).toBe(false);
@@ -59,7 +63,16 @@ describe("status.get", () => {
 
 describe("protected procedures", () => {
   it("publicProcedure refuses to run without a database, with an actionable message", async () => {
-    const api = createCaller({ db: null, dbError: "boom", session: null, headers: new Headers() });
+    const api = createCaller({
+      db: null,
+      dbError: "boom",
+      session: null,
+      headers: new Headers(),
+      resHeaders: new Headers(),
+      clientIp: "unknown",
+      env: readApiEnv({}),
+      chain: null,
+    });
     await expect(api.challenge.list()).rejects.toMatchObject({
       code: "INTERNAL_SERVER_ERROR",
       message: expect.stringContaining("npm start"),

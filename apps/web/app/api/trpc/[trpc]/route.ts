@@ -1,12 +1,6 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, createTRPCContext } from "@zkarena/api";
+import { handleTrpcRequest } from "@zkarena/api";
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers }),
-  });
+// Adapter only: body limit, session cookie, rate-limit IP and errors live in @zkarena/api (http.ts).
+const handler = (req: Request) => handleTrpcRequest(req, { endpoint: "/api/trpc" });
 
 export { handler as GET, handler as POST };
