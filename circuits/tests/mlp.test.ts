@@ -469,6 +469,48 @@ describe("MlpAccuracy constraints on a tampered witness (Z1, Z11)", () => {
     }
   });
 
+  it("rejects a change to ANY single witness signal, every <-- (bits, inverses) included (Z1)", () => {
+    // The only `<--` assignments are circomlib's: Num2Bits' bits (also inside LessThan) and
+    // IsZero's `inv`. Rather than list them, tamper every wire of the witness one at a time: each
+    // change must violate a constraint, except an IsZero inverse whose input is 0 (then `inv` is
+    // multiplied by 0 and is free by design; it influences nothing).
+    const names = new Map<number, string[]>();
+    for (const [name, j] of index) names.set(j, [...(names.get(j) ?? []), name]);
+    const byWire = new Map<number, number[]>();
+    constraints.forEach((c, k) => {
+      for (const lc of c)
+        for (const w of Object.keys(lc)) {
+          const list = byWire.get(Number(w)) ?? [];
+          if (list.at(-1) !== k) list.push(k);
+          byWire.set(Number(w), list);
+        }
+    });
+    const lc = (terms: snarkjs.r1cs.LinearCombination, w: readonly bigint[]) => {
+      let acc = 0n;
+      for (const [idx, coef] of Object.entries(terms)) acc += BigInt(coef) * (w[Number(idx)] ?? 0n);
+      return mod(acc);
+    };
+    const free: string[] = [];
+    let bits = 0;
+    for (let j = 1; j < honest.length; j++) {
+      const w = [...honest];
+      w[j] = mod(w[j]! + 1n);
+      const broken = (byWire.get(j) ?? []).some((k) => {
+        const [a, b, c] = constraints[k]!;
+        return mod(lc(a, w) * lc(b, w)) !== lc(c, w);
+      });
+      const label = (names.get(j) ?? [`#${j}`]).join("|");
+      if (/\.out\[\d+\]$/.test(label)) bits++; // a Num2Bits output bit (assigned with <--)
+      if (!broken) free.push(label);
+    }
+    for (const label of free) {
+      expect(label, `${label} can be changed without violating any constraint`).toMatch(/\.inv$/);
+      const j = index.get(label)!;
+      expect(honest[j], `${label} is free although its IsZero input is non-zero`).toBe(0n);
+    }
+    expect(bits).toBeGreaterThan(100); // the bit decompositions were among the wires checked
+  });
+
   it("rejects isCorrect = 2 and any inverse changed where its input is non-zero (every <--)", () => {
     const i = index.get("main.isCorrect[0]")!;
     const w = [...honest];

@@ -1,45 +1,114 @@
-// Named circuit shapes. Only `ci` and `ciLinear` are in circuits/circuits.json today: the development setup's
-// `prepare phase2` grows ~4.5× per two powers (~100 s at 2^12, ~490 s at 2^14, ~2 100 s at 2^16
-// on these machines), and `npm start`'s first build must stay fast. `demo` and `benchmark` need a
-// pinned public phase-1 file (or a faster known-τ dev setup) before they can be registered.
-//
-// Constraint counts (circom2 --O2, measured):
-//   ci         4-3-3,   N = 4:  1 498  = 722 fixed + 194 per sample
-//   ciLinear   4-0-3,   N = 4:  1 066  (LinearAccuracy)
-//   64-16-10 (inBits 4, wBits 8, bBits 16, hBits 8, shift 6): 11 798 fixed + 2 276 per sample
-//              (1 024 layer-1 products, 368 ReLU + requantization (19-bit decompositions), 160
-//              layer-2 products, 210 + 216 range checks and comparisons for the argmax, 256 + 4
-//              feature/label range checks, ~35 Poseidon for the ~260 packed bits, 3 isCorrect)
-import { shapeId, type MlpShape } from "./shape.ts";
+// Named circuit shapes, derived from the ONE shape registry: circuits/circuits.json. Every
+// MlpAccuracy / LinearAccuracy entry there carries a `name` (ci, ciLinear, demo, benchmark), its
+// template parameters and its pinned constraint count; this module parses the file (zod) and turns
+// each named entry into a typed MlpShape. Nothing about a shape is written twice:
+// circuits/tests/shapes.test.ts checks that the circuits compiled from the registry have these
+// parameters, public signals and constraint counts.
+import { z } from "zod";
+import registryJson from "../../../circuits/circuits.json" with { type: "json" };
+import { ShapeError, shapeFromParams, shapeId, type MlpShape } from "./shape.ts";
 
-export interface NamedShape {
-  id: string;
-  shape: MlpShape;
-  /** Registered in circuits/circuits.json (built by `npm run build -w @zkarena/circuits`). */
-  registered: boolean;
-  /** Constraints: measured for registered shapes, fixed + N · per-sample otherwise. */
-  constraints: number;
-  /** Smallest power of tau with 2^power ≥ constraints + public signals + 1. */
-  power: number;
-}
+const circuitId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 
-const named = (shape: MlpShape, registered: boolean, constraints: number): NamedShape => ({
-  id: shapeId(shape),
-  shape,
-  registered,
-  constraints,
-  power: Math.ceil(Math.log2(constraints + 5 + 1)),
+/** A production (ceremony) block: what `circuits/scripts/ceremony.mjs pin` writes. */
+export const productionSchema = z.strictObject({
+  /** Phase 1: the public Hermez / Perpetual Powers of Tau file, by power and blake2b-512. */
+  ptau: z.strictObject({
+    power: z.number().int().min(8).max(28),
+    file: z.string().max(200),
+    blake2b: z.string().regex(/^[0-9a-f]{128}$/),
+  }),
+  /** Phase-2 contributor names, in order, then the final beacon. */
+  contributors: z.array(z.string().min(1).max(200)).min(1).max(1000),
+  beacon: z.strictObject({ hash: z.string().regex(/^[0-9a-f]{2,510}$/), iterationsExp: z.number().int() }),
+  /** `0x` + sha256 of the verification key as canonical JSON (circuits/scripts/lib.mjs vkHash). */
+  vkHash: hex32,
+  /** sha256 of the final zkey, so a downloaded key can be checked before use. */
+  zkeySha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Path of the ceremony transcript, relative to circuits/. */
+  transcript: z.string().max(300),
 });
 
-const digits = { D: 64, H: 16, C: 10, inBits: 4, wBits: 8, bBits: 16, hBits: 8, shift: 6 } as const;
+/** One entry of circuits/circuits.json (the build validates the rest; unknown keys are kept). */
+export const registryEntrySchema = z.looseObject({
+  id: circuitId,
+  /** Short name of a registered shape (ci, ciLinear, demo, benchmark). */
+  name: z
+    .string()
+    .regex(/^[a-z][A-Za-z0-9]*$/)
+    .optional(),
+  file: z.string(),
+  template: z.string(),
+  params: z.array(z.number().int().nonnegative()),
+  publicSignals: z.array(z.string()).min(1),
+  power: z.number().int().min(8).max(20),
+  setup: z.enum(["dev-ptau", "fast-dev"]).default("dev-ptau"),
+  /** Pinned constraint count (circom2 --O2); a test fails with the new number when it changes. */
+  constraints: z.number().int().positive().optional(),
+  production: productionSchema.optional(),
+});
+export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 
-export const MLP_SHAPES = {
-  /** CI: tiny, power 11 (shares the commitment circuit's cached powers of tau). */
-  ci: named({ D: 4, H: 3, C: 3, N: 4, inBits: 4, wBits: 8, bBits: 12, hBits: 8, shift: 4 }, true, 1498),
-  /** CI, linear (H = 0; LinearAccuracy): power 11. */
-  ciLinear: named({ D: 4, H: 0, C: 3, N: 4, inBits: 4, wBits: 8, bBits: 12, hBits: 8, shift: 0 }, true, 1066),
-  /** Demo: 8×8 digits, 8 samples per proof. */
-  demo: named({ ...digits, N: 8 }, false, 11_798 + 8 * 2_276),
-  /** Benchmark: 8×8 digits, 32 samples per proof. */
-  benchmark: named({ ...digits, N: 32 }, false, 11_798 + 32 * 2_276),
-} as const satisfies Record<string, NamedShape>;
+export const registrySchema = z.looseObject({ circuits: z.array(registryEntrySchema).min(1) });
+
+/** Every entry of circuits/circuits.json, parsed. */
+export const CIRCUIT_REGISTRY: readonly RegistryEntry[] = registrySchema.parse(registryJson).circuits;
+
+export interface NamedShape {
+  /** Circuit id in circuits/circuits.json, e.g. "mlp-d64-h16-c10-n32" (= shapeId(shape)). */
+  id: string;
+  name: ShapeName;
+  template: "MlpAccuracy" | "LinearAccuracy";
+  shape: MlpShape;
+  /** Pinned constraint count from the registry. */
+  constraints: number;
+  /** Domain of the Groth16 setup: 2^power ≥ constraints + public signals + 1. */
+  power: number;
+  /** Development setup kind (both INSECURE): snarkjs powers of tau, or the fast known-tau setup. */
+  setup: "dev-ptau" | "fast-dev";
+}
+
+export const SHAPE_NAMES = ["ci", "ciLinear", "demo", "benchmark"] as const;
+export type ShapeName = (typeof SHAPE_NAMES)[number];
+
+function namedShape(name: ShapeName): NamedShape {
+  const matches = CIRCUIT_REGISTRY.filter((e) => e.name === name);
+  if (matches.length !== 1)
+    throw new ShapeError(
+      `circuits/circuits.json must name exactly one entry "${name}" (found ${matches.length}); add "name": "${name}" to its entry`,
+    );
+  const entry = matches[0] as RegistryEntry;
+  if (entry.template !== "MlpAccuracy" && entry.template !== "LinearAccuracy")
+    throw new ShapeError(`circuits/circuits.json entry ${entry.id} ("${name}") is not an mlp-family circuit`);
+  if (entry.constraints === undefined)
+    throw new ShapeError(`circuits/circuits.json entry ${entry.id} ("${name}") has no pinned "constraints"`);
+  const shape = shapeFromParams(entry.params, entry.template);
+  if (shapeId(shape) !== entry.id)
+    throw new ShapeError(
+      `circuits/circuits.json entry ${entry.id}: its params give the id ${shapeId(shape)}`,
+    );
+  return {
+    id: entry.id,
+    name,
+    template: entry.template,
+    shape,
+    constraints: entry.constraints,
+    power: entry.power,
+    setup: entry.setup,
+  };
+}
+
+/**
+ * The registered shapes:
+ * - `ci`: 4-3-3, N = 4 (MlpAccuracy), tiny; proves in well under a second;
+ * - `ciLinear`: 4-0-3, N = 4 (LinearAccuracy);
+ * - `demo`: 8×8 digits, 64-16-10, N = 32;
+ * - `benchmark`: 14×14 Fashion-MNIST, 196-25-10 (see circuits/README.md for the batch size).
+ */
+export const MLP_SHAPES: Readonly<Record<ShapeName, NamedShape>> = Object.freeze({
+  ci: namedShape("ci"),
+  ciLinear: namedShape("ciLinear"),
+  demo: namedShape("demo"),
+  benchmark: namedShape("benchmark"),
+});

@@ -152,7 +152,7 @@ describe("named shapes", () => {
     }
     expect(MLP_SHAPES.ci.id).toBe("mlp-d4-h3-c3-n4");
     expect(MLP_SHAPES.ci.power).toBe(11);
-    expect(MLP_SHAPES.benchmark.id).toBe("mlp-d64-h16-c10-n32");
+    expect(MLP_SHAPES.demo.id).toBe("mlp-d64-h16-c10-n32");
   });
 });
 
