@@ -10,14 +10,30 @@
 // constructor arguments, so a partial redeploy would mix generations) and the file is replaced
 // atomically. The key comes from the `privateKey` argument or DEPLOYER_PRIVATE_KEY; only on chain 31337
 // (anvil) does it default to anvil's public account 0.
+//
+// Then every generated verifier in contracts/src/verifiers (scripts/verifiers.mjs) is deployed and
+// registered in the registry under keccak256(bytes(circuitId)) with its vk hash and public-signal count,
+// and recorded under `verifiers.<circuitId>`. Also idempotent: a recorded verifier whose code matches the
+// build is reused, a registry entry with the same verifier and vk hash is kept. The registry is
+// append-only, so an entry with another vk hash (the circuit changed) cannot be replaced: on anvil
+// everything is redeployed; on any other chain the script stops and says what to do.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { createPublicClient, createWalletClient, defineChain, getAddress, http, keccak256 } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  keccak256,
+  stringToHex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { DEPLOYABLES, defaultDeploymentsDir, loadArtifact, repoRoot } from "./lib.mjs";
+import { listVerifiers } from "./verifiers.mjs";
 
 export const ANVIL_CHAIN_ID = 31337;
 /** anvil's account 0 (from its public test mnemonic). Never holds real funds; never used elsewhere. */
@@ -59,15 +75,26 @@ function parseDeploymentsFile(text, file, chainId) {
   if (typeof json !== "object" || json === null) throw bad("not an object");
   if (json.chainId !== chainId) throw bad(`chainId ${json.chainId} but the node reports ${chainId}`);
   if (typeof json.contracts !== "object" || json.contracts === null) throw bad("no contracts object");
+  const isRecord = (c) =>
+    ADDRESS.test(c?.address) &&
+    HASH.test(c?.txHash) &&
+    HASH.test(c?.codeHash) &&
+    Number.isSafeInteger(c?.blockNumber);
   for (const [name, c] of Object.entries(json.contracts)) {
+    if (!isRecord(c)) throw bad(`contract ${name} needs address, blockNumber, txHash and codeHash`);
+  }
+  if (json.verifiers !== undefined && (typeof json.verifiers !== "object" || json.verifiers === null))
+    throw bad("verifiers must be an object");
+  for (const [id, v] of Object.entries(json.verifiers ?? {})) {
     if (
-      !ADDRESS.test(c?.address) ||
-      !HASH.test(c?.txHash) ||
-      !HASH.test(c?.codeHash) ||
-      !Number.isSafeInteger(c?.blockNumber)
-    ) {
-      throw bad(`contract ${name} needs address, blockNumber, txHash and codeHash`);
-    }
+      !isRecord(v) ||
+      !HASH.test(v?.vkHash) ||
+      !HASH.test(v?.registryKey) ||
+      typeof v?.contract !== "string"
+    )
+      throw bad(
+        `verifier ${id} needs contract, address, blockNumber, txHash, codeHash, registryKey and vkHash`,
+      );
   }
   return json;
 }
@@ -84,10 +111,17 @@ function describeRpcError(error, rpcUrl) {
 
 /**
  * @typedef {{ address: `0x${string}`, blockNumber: number, txHash: `0x${string}`, codeHash: `0x${string}` }} ContractRecord
+ * @typedef {ContractRecord & { contract: string, registryKey: `0x${string}`, vkHash: `0x${string}`, nPublic: number }} VerifierRecord
  * @typedef {{ chainId: number, deployedAt: string,
- *   contracts: { VerifierRegistry: ContractRecord, ArenaEscrow: ContractRecord } & Record<string, ContractRecord> }} Deployment
+ *   contracts: { VerifierRegistry: ContractRecord, ArenaEscrow: ContractRecord } & Record<string, ContractRecord>,
+ *   verifiers: Record<string, VerifierRecord> }} Deployment
  *   The shape of packages/chain/deployments/<chainId>.json (validated with zod in @zkarena/chain).
  */
+
+/** The registry key of a circuit: keccak256 of its id's UTF-8 bytes. */
+export function circuitKey(circuitId) {
+  return keccak256(stringToHex(circuitId));
+}
 
 /**
  * Deploys the contracts unless the recorded deployment is still live and matches the build.
@@ -96,8 +130,10 @@ function describeRpcError(error, rpcUrl) {
  *   privateKey?: `0x${string}`,
  *   deploymentsDir?: string,
  *   log?: (message: string) => void,
+ *   verifiersDir?: string,
  * }} options `privateKey` defaults to DEPLOYER_PRIVATE_KEY, then (chain 31337 only) anvil's account 0;
- *   `deploymentsDir` defaults to packages/chain/deployments; `log` defaults to console.log.
+ *   `deploymentsDir` defaults to packages/chain/deployments; `log` defaults to console.log;
+ *   `verifiersDir` (tests) defaults to contracts/src/verifiers.
  * @returns {Promise<{ chainId: number, reused: boolean, file: string, deployment: Deployment }>}
  */
 export async function ensureDeployed({
@@ -105,9 +141,14 @@ export async function ensureDeployed({
   privateKey,
   deploymentsDir = defaultDeploymentsDir,
   log = (message) => console.log(message),
+  verifiersDir,
 }) {
   // Load the build first: a missing build is the more actionable error.
   const artifacts = Object.fromEntries(DEPLOYABLES.map(({ name }) => [name, loadArtifact(name)]));
+  const verifiers = listVerifiers(verifiersDir).map((v) => ({
+    ...v,
+    artifact: loadArtifact(v.contractName),
+  }));
 
   const transport = http(rpcUrl, { retryCount: 0, timeout: 10_000 });
   const publicClient = createPublicClient({ transport, cacheTime: 0 });
@@ -119,55 +160,192 @@ export async function ensureDeployed({
   }
 
   const file = path.join(deploymentsDir, `${chainId}.json`);
-  if (existsSync(file)) {
-    const recorded = parseDeploymentsFile(readFileSync(file, "utf8"), file, chainId);
+  let recorded = null;
+  if (existsSync(file)) recorded = parseDeploymentsFile(readFileSync(file, "utf8"), file, chainId);
+
+  // The wallet is only created when something must be sent (a key may be absent for a pure re-use).
+  let wallet;
+  const getWallet = () => {
+    if (!wallet) {
+      const account = privateKeyToAccount(resolvePrivateKey(privateKey, chainId, log));
+      const chain = defineChain({
+        id: chainId,
+        name: `chain-${chainId}`,
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [rpcUrl] } },
+      });
+      wallet = { account, client: createWalletClient({ account, chain, transport, cacheTime: 0 }) };
+    }
+    return wallet;
+  };
+
+  let contracts = null;
+  if (recorded) {
     const stale = await findStale(publicClient, recorded, artifacts);
-    if (stale === null) {
-      for (const [name, c] of Object.entries(recorded.contracts)) log(`${name}: reused ${c.address}`);
-      return { chainId, reused: true, file, deployment: recorded };
-    }
-    log(`Redeploying on chain ${chainId}: ${stale}.`);
+    if (stale === null) contracts = recorded.contracts;
+    else log(`Redeploying on chain ${chainId}: ${stale}.`);
   }
+  let reused = contracts !== null;
+  if (reused) for (const [name, c] of Object.entries(contracts)) log(`${name}: reused ${c.address}`);
+  else contracts = await deployCore(publicClient, getWallet(), artifacts, chainId, log);
 
-  const key = resolvePrivateKey(privateKey, chainId, log);
-  const account = privateKeyToAccount(key);
-  const chain = defineChain({
-    id: chainId,
-    name: `chain-${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
-  const walletClient = createWalletClient({ account, chain, transport, cacheTime: 0 });
-
-  const contracts = {};
-  for (const { name } of DEPLOYABLES) {
-    const { abi, bytecode } = artifacts[name];
-    // Constructor arguments per contract; later contracts will take earlier addresses from `contracts`.
-    const args = constructorArgs(name, account.address, contracts);
-    const txHash = await walletClient.deployContract({ abi, bytecode, args });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
-    // anvil mines a reverting deployment as a failed transaction instead of rejecting it.
-    if (receipt.status !== "success" || !receipt.contractAddress) {
-      throw new Error(
-        `Deploying ${name} failed on chain ${chainId} (tx ${txHash}, status ${receipt.status}).`,
-      );
-    }
-    const address = getAddress(receipt.contractAddress);
-    const code = await publicClient.getCode({ address });
-    if (!code || code === "0x") throw new Error(`${name} at ${address} has no code after deployment.`);
-    contracts[name] = {
-      address,
-      blockNumber: Number(receipt.blockNumber),
-      txHash,
-      codeHash: keccak256(code),
-    };
-    log(`${name}: deployed ${address} (block ${receipt.blockNumber}, tx ${txHash})`);
+  let result = await ensureVerifiers(
+    publicClient,
+    getWallet,
+    contracts,
+    recorded?.verifiers ?? {},
+    verifiers,
+    chainId,
+    log,
+  );
+  if (result.conflict) {
+    if (chainId !== ANVIL_CHAIN_ID) throw new Error(result.conflict);
+    log(`Redeploying on chain ${chainId}: ${result.conflict.split(":")[0]}.`);
+    contracts = await deployCore(publicClient, getWallet(), artifacts, chainId, log);
+    reused = false;
+    result = await ensureVerifiers(
+      publicClient,
+      getWallet,
+      contracts,
+      recorded?.verifiers ?? {},
+      verifiers,
+      chainId,
+      log,
+    );
+    if (result.conflict) throw new Error(result.conflict);
   }
+  const recordedIds = Object.keys(recorded?.verifiers ?? {})
+    .sort()
+    .join();
+  reused &&=
+    result.reused &&
+    recordedIds ===
+      verifiers
+        .map((v) => v.circuitId)
+        .sort()
+        .join();
 
-  const deployment = { chainId, contracts, deployedAt: new Date().toISOString() };
+  if (reused) return { chainId, reused: true, file, deployment: recorded };
+  const deployment = {
+    chainId,
+    contracts,
+    verifiers: result.records,
+    deployedAt: new Date().toISOString(),
+  };
   writeAtomically(file, JSON.stringify(deployment, null, 2) + "\n");
   log(`Wrote ${path.relative(process.cwd(), file) || file}`);
   return { chainId, reused: false, file, deployment };
+}
+
+/** Sends a deployment and returns its record; throws on a failed or code-less deployment. */
+async function deployContract(publicClient, { client }, name, { abi, bytecode }, args, chainId) {
+  const txHash = await client.deployContract({ abi, bytecode, args });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
+  // anvil mines a reverting deployment as a failed transaction instead of rejecting it.
+  if (receipt.status !== "success" || !receipt.contractAddress) {
+    throw new Error(`Deploying ${name} failed on chain ${chainId} (tx ${txHash}, status ${receipt.status}).`);
+  }
+  const address = getAddress(receipt.contractAddress);
+  const code = await publicClient.getCode({ address });
+  if (!code || code === "0x") throw new Error(`${name} at ${address} has no code after deployment.`);
+  return { address, blockNumber: Number(receipt.blockNumber), txHash, codeHash: keccak256(code) };
+}
+
+/** Deploys the registry and the escrow (in DEPLOYABLES order). */
+async function deployCore(publicClient, wallet, artifacts, chainId, log) {
+  const contracts = {};
+  for (const { name } of DEPLOYABLES) {
+    // Constructor arguments per contract; later contracts take earlier addresses from `contracts`.
+    const args = constructorArgs(name, wallet.account.address, contracts);
+    contracts[name] = await deployContract(publicClient, wallet, name, artifacts[name], args, chainId);
+    const c = contracts[name];
+    log(`${name}: deployed ${c.address} (block ${c.blockNumber}, tx ${c.txHash})`);
+  }
+  return contracts;
+}
+
+/**
+ * Makes every generated verifier deployed and registered in `contracts.VerifierRegistry`.
+ * @returns {Promise<{ records: Record<string, VerifierRecord>, reused: boolean, conflict?: string }>}
+ *   `conflict`: the registry holds another verifier / vk for a circuit id (append-only, cannot be fixed in place).
+ */
+async function ensureVerifiers(publicClient, getWallet, contracts, recorded, verifiers, chainId, log) {
+  const registry = contracts.VerifierRegistry.address;
+  const registryAbi = loadArtifact("VerifierRegistry").abi;
+  const records = {};
+  let reused = true;
+  for (const v of verifiers) {
+    const registryKey = circuitKey(v.circuitId);
+    // `get` reverts with VerifierRegistry__NotRegistered for an unknown id.
+    const entry = await publicClient
+      .readContract({ address: registry, abi: registryAbi, functionName: "get", args: [registryKey] })
+      .catch((error) => {
+        if (String(error?.message).includes("VerifierRegistry__NotRegistered")) return null;
+        throw error;
+      });
+    const registered = entry !== null;
+    if (registered && (entry.vkHash.toLowerCase() !== v.vkHash || entry.deprecated)) {
+      return {
+        records,
+        reused: false,
+        conflict:
+          `registry ${registry} holds ${v.circuitId} with vk ${entry.vkHash}${entry.deprecated ? " (deprecated)" : ""}, ` +
+          `the build has ${v.vkHash}: the registry is append-only, so register the new key under a new circuit id ` +
+          "(a new entry in circuits/circuits.json) or deploy a new registry and escrow",
+      };
+    }
+    // Reuse: the registered verifier, else the recorded one, if its code is this build's.
+    let record = null;
+    const previous = recorded[v.circuitId];
+    for (const address of [registered ? entry.verifier : null, previous?.address]) {
+      if (!address) continue;
+      const code = await publicClient.getCode({ address });
+      if (code && normalizeRuntimeCode(code, {}) === normalizeRuntimeCode(v.artifact.deployedBytecode, {})) {
+        record =
+          previous && getAddress(previous.address) === getAddress(address)
+            ? { address: getAddress(address), blockNumber: previous.blockNumber, txHash: previous.txHash }
+            : { address: getAddress(address), blockNumber: 0, txHash: `0x${"0".repeat(64)}` };
+        record.codeHash = keccak256(code);
+        break;
+      }
+    }
+    if (registered && (!record || record.address !== getAddress(entry.verifier))) {
+      return {
+        records,
+        reused: false,
+        conflict: `registry ${registry} holds ${v.circuitId} with verifier ${entry.verifier}, whose code is not the build's ${v.contractName}`,
+      };
+    }
+    if (record) log(`${v.contractName}: reused ${record.address}`);
+    else {
+      reused = false;
+      record = await deployContract(publicClient, getWallet(), v.contractName, v.artifact, [], chainId);
+      log(`${v.contractName}: deployed ${record.address} (block ${record.blockNumber}, tx ${record.txHash})`);
+    }
+    if (!registered) {
+      reused = false;
+      const { account, client } = getWallet();
+      const { request } = await publicClient.simulateContract({
+        account,
+        address: registry,
+        abi: registryAbi,
+        functionName: "register",
+        args: [registryKey, record.address, v.vkHash, v.nPublic],
+      });
+      const hash = await client.writeContract(request);
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`Registering ${v.circuitId} failed (tx ${hash}).`);
+      log(`${v.contractName}: registered as ${v.circuitId} (${registryKey})`);
+    }
+    records[v.circuitId] = {
+      contract: v.contractName,
+      ...record,
+      registryKey,
+      vkHash: v.vkHash,
+      nPublic: v.nPublic,
+    };
+  }
+  return { records, reused };
 }
 
 /**

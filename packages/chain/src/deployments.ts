@@ -28,16 +28,35 @@ export const contractDeploymentSchema = z.object({
   codeHash: hashSchema,
 });
 
+/** A generated Groth16 verifier, deployed and registered in the VerifierRegistry for one circuit. */
+export const verifierDeploymentSchema = contractDeploymentSchema.extend({
+  /** Solidity contract name (contracts/src/verifiers/<contract>.sol). */
+  contract: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: "must be a Solidity contract name" }),
+  /** Registry key: keccak256(bytes(circuitId)). */
+  registryKey: hashSchema,
+  /** `0x` + sha256 of the verification key (canonical JSON), as circuits/scripts/lib.mjs computes it. */
+  vkHash: hashSchema,
+  nPublic: z.number().int().min(1).max(255),
+});
+
+/** circuits/circuits.json ids: lower-case words joined by "-". */
+export const circuitIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "must be a circuit id" });
+
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   // Every contract the app needs is required, so a stale record fails here and not at first use.
   contracts: z
     .object({ VerifierRegistry: contractDeploymentSchema, ArenaEscrow: contractDeploymentSchema })
     .catchall(contractDeploymentSchema),
+  /** Registered verifiers by circuit id (absent in records written before verifiers were deployed). */
+  verifiers: z.record(circuitIdSchema, verifierDeploymentSchema).default({}),
   deployedAt: z.iso.datetime(),
 });
 
 export type ContractDeployment = z.infer<typeof contractDeploymentSchema>;
+export type VerifierDeployment = z.infer<typeof verifierDeploymentSchema>;
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type ContractName = keyof Deployment["contracts"];
 

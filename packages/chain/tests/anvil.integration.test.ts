@@ -127,6 +127,31 @@ describe("deployment on anvil", () => {
     });
   });
 
+  it("deploys and registers every generated verifier under keccak256(circuitId) with its vk hash", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    const deployment = (await loadDeployment(31337, deploymentsDir))!;
+    const ids = Object.keys(deployment.verifiers).sort();
+    // The generated verifiers committed in contracts/src/verifiers (at least the two CI shapes).
+    expect(ids).toEqual(expect.arrayContaining(["mlp-d4-h0-c3-n4", "mlp-d4-h3-c3-n4"]));
+    for (const id of ids) {
+      const v = deployment.verifiers[id]!;
+      expect(v.registryKey).toBe(keccak256(stringToHex(id)));
+      const source = readFileSync(
+        path.join(repoRoot, "contracts/src/verifiers", `${v.contract}.sol`),
+        "utf8",
+      );
+      expect(source.split("\n")[0]).toContain(`from ${id} (${v.vkHash})`);
+      const entry = await publicClient.readContract({
+        address: registry,
+        abi: verifierRegistryAbi,
+        functionName: "get",
+        args: [v.registryKey],
+      });
+      expect(entry).toMatchObject({ verifier: v.address, vkHash: v.vkHash, nPublic: 5, deprecated: false });
+      expect(keccak256((await publicClient.getCode({ address: v.address }))!)).toBe(v.codeHash);
+    }
+  });
+
   it("registers a verifier, reads it back and decodes the event", async () => {
     const { publicClient } = createChainClients(rpcUrl);
     const wallet = createChainWallet(rpcUrl, ANVIL_DEFAULT_PRIVATE_KEY as Hex, {
@@ -144,7 +169,8 @@ describe("deployment on anvil", () => {
     expect(deployed.status).toBe("success");
     const verifier = getAddress(deployed.contractAddress!);
 
-    const circuitId = keccak256(stringToHex("mlp-d64-h16-c10-n32"));
+    // Not a circuit of circuits/circuits.json (those are registered by the deployment).
+    const circuitId = keccak256(stringToHex("test-only-circuit"));
     const vkHash = keccak256(stringToHex("verification_key.json"));
     const { request } = await publicClient.simulateContract({
       account: deployer,
@@ -176,7 +202,7 @@ describe("deployment on anvil", () => {
     expect(entry.registeredAt).toBe(block.timestamp);
     expect(
       await publicClient.readContract({ address: registry, abi: verifierRegistryAbi, functionName: "count" }),
-    ).toBe(1n);
+    ).toBe(BigInt(Object.keys((await loadDeployment(31337, deploymentsDir))!.verifiers).length + 1));
   });
 
   it("creates and funds a challenge on the escrow and decodes its events", async () => {
@@ -186,7 +212,7 @@ describe("deployment on anvil", () => {
     });
     const now = (await publicClient.getBlock()).timestamp;
     const params = {
-      circuitId: keccak256(stringToHex("mlp-d64-h16-c10-n32")), // registered (5 signals) above
+      circuitId: keccak256(stringToHex("test-only-circuit")), // registered (5 signals) above
       testCommitment: 1234n,
       batchCount: 1,
       commitDeadline: now + 3600n,
@@ -271,7 +297,12 @@ describe("deployment on anvil", () => {
     const again = await ensureDeployed({ rpcUrl, deploymentsDir, log: (m: string) => logs.push(m) });
     expect(again.reused).toBe(true);
     expect(again.deployment.contracts.VerifierRegistry.address).toBe(registry);
-    expect(logs).toEqual([`VerifierRegistry: reused ${registry}`, `ArenaEscrow: reused ${escrow}`]);
+    expect(logs.slice(0, 2)).toEqual([
+      `VerifierRegistry: reused ${registry}`,
+      `ArenaEscrow: reused ${escrow}`,
+    ]);
+    const verifiers = Object.values(again.deployment.verifiers);
+    expect(logs.slice(2)).toEqual(verifiers.map((v) => `${v.contract}: reused ${v.address}`));
   });
 
   it("redeploys when the code at the recorded address changed", async () => {
@@ -293,6 +324,45 @@ describe("deployment on anvil", () => {
     expect(result.deployment.contracts.VerifierRegistry.address).not.toBe(registry);
     registry = result.deployment.contracts.VerifierRegistry.address;
     expect((await loadDeployment(31337, deploymentsDir))?.contracts.VerifierRegistry.address).toBe(registry);
+  });
+
+  it("redeploys everything on anvil when a circuit's vk changed (the registry is append-only)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "zkarena-verifiers-"));
+    try {
+      // The same contract under a banner with another vk hash: what a changed circuit looks like.
+      const name = "MlpD4H3C3N4Verifier.sol";
+      const source = readFileSync(path.join(repoRoot, "contracts/src/verifiers", name), "utf8");
+      const otherVk = `0x${"ab".repeat(32)}`;
+      writeFileSync(path.join(dir, name), source.replace(/\(0x[0-9a-f]{64}\)/, `(${otherVk})`));
+      const logs: string[] = [];
+      const result = await ensureDeployed({
+        rpcUrl,
+        deploymentsDir,
+        verifiersDir: dir,
+        log: (m: string) => logs.push(m),
+      });
+      expect(result.reused).toBe(false);
+      expect(logs.join("\n")).toMatch(
+        /Redeploying on chain 31337: registry 0x[0-9a-fA-F]{40} holds mlp-d4-h3-c3-n4 with vk 0x/,
+      );
+      const newRegistry = result.deployment.contracts.VerifierRegistry.address;
+      expect(newRegistry).not.toBe(registry);
+      expect(Object.keys(result.deployment.verifiers)).toEqual(["mlp-d4-h3-c3-n4"]);
+      const { publicClient } = createChainClients(rpcUrl);
+      const entry = await publicClient.readContract({
+        address: newRegistry,
+        abi: verifierRegistryAbi,
+        functionName: "get",
+        args: [keccak256(stringToHex("mlp-d4-h3-c3-n4"))],
+      });
+      expect(entry.vkHash).toBe(otherVk);
+      // Back to the real verifiers: the changed registry entry forces one more full redeployment.
+      const back = await ensureDeployed({ rpcUrl, deploymentsDir, log: () => {} });
+      expect(back.deployment.verifiers["mlp-d4-h3-c3-n4"]?.vkHash).not.toBe(otherVk);
+      registry = back.deployment.contracts.VerifierRegistry.address;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a corrupt deployments file instead of redeploying over it", async () => {

@@ -67,6 +67,28 @@ describe("parseDeployment", () => {
     );
   });
 
+  it("defaults verifiers to {} and validates recorded verifiers", () => {
+    expect(parseDeployment(valid).verifiers).toEqual({});
+    const verifier = {
+      ...valid.contracts.ArenaEscrow,
+      contract: "MlpD4H3C3N4Verifier",
+      registryKey: "0x" + "44".repeat(32),
+      vkHash: "0x" + "55".repeat(32),
+      nPublic: 5,
+    };
+    const withVerifier = parseDeployment({ ...valid, verifiers: { "mlp-d4-h3-c3-n4": verifier } });
+    expect(withVerifier.verifiers["mlp-d4-h3-c3-n4"]?.address).toBe(
+      "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+    );
+    expect(() => parseDeployment({ ...valid, verifiers: { "Bad Id": verifier } })).toThrow(/verifiers/);
+    expect(() =>
+      parseDeployment({ ...valid, verifiers: { "mlp-d4-h3-c3-n4": { ...verifier, nPublic: 0 } } }),
+    ).toThrow(/verifiers\.mlp-d4-h3-c3-n4\.nPublic/);
+    expect(() =>
+      parseDeployment({ ...valid, verifiers: { "mlp-d4-h3-c3-n4": { ...verifier, vkHash: "0x12" } } }),
+    ).toThrow(/vkHash: must be a 32-byte 0x hash/);
+  });
+
   it("rejects a bad deployedAt", () => {
     expect(() => parseDeployment({ ...valid, deployedAt: "yesterday" })).toThrow(/deployedAt/);
   });
