@@ -132,6 +132,40 @@ describe.skipIf(!hasChromium)("browser prover in Chromium", () => {
     expect(again.result?.verified).toBe(true);
   });
 
+  it("an aborted AbortSignal cancels its proof; a settled task's signal no longer cancels anything", async () => {
+    const task = {
+      artifactsBaseUrl: `${origin}/circuits/`,
+      circuitId: CI_ID,
+      request: randomRequest(CI_SHAPE, 55),
+    };
+    const aborted = await run({ ...task, abortAtStage: "witness" });
+    expect(aborted.error?.name).toBe("ProofCancelledError");
+    const first = await run(task);
+    expect(first.result?.verified).toBe(true);
+    // The first task's signal is aborted while the second one is proving: the second must complete.
+    const second = await run({ ...task, abortPreviousAtStage: "prove" });
+    expect(second.error).toBeUndefined();
+    expect(second.result?.verified).toBe(true);
+  });
+
+  it("reports each fetched artifact file as a progress line", async () => {
+    // A prover with a pinned (correct) vk hash is a new prover, so its worker fetches the files.
+    const out = await run({
+      artifactsBaseUrl: `${origin}/circuits/`,
+      circuitId: CI_ID,
+      request: randomRequest(CI_SHAPE, 57),
+      expectVkHash: circuit.manifest.vkHash,
+    });
+    expect(out.error).toBeUndefined();
+    const fetched = out.events.flatMap((e) =>
+      e.kind === "log" && e.message.startsWith("fetched ") ? [e.message] : [],
+    );
+    expect(fetched).toContain(
+      `fetched ${origin}/circuits/${CI_ID}/artifact.json (${fs.statSync(artifactPaths(CI_ID).artifact).size} bytes)`,
+    );
+    expect(fetched.some((m) => m.includes(circuit.manifest.files.zkey))).toBe(true);
+  });
+
   it("refuses a served zkey whose SHA-256 is not the manifest's, naming the URL and both hashes", async () => {
     const out = await run({
       artifactsBaseUrl: `${origin}/corrupt/`,

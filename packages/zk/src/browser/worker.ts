@@ -42,6 +42,17 @@ async function handle(msg: WorkerRequest): Promise<void> {
   if (!loaded) {
     loaded = fetchCircuitArtifacts(msg.artifactsBaseUrl, msg.circuitId, {
       ...(msg.expectVkHash !== undefined ? { expectVkHash: msg.expectVkHash } : {}),
+      onFile: ({ url, bytes }) =>
+        scope.postMessage({
+          type: "progress",
+          id: msg.id,
+          event: {
+            kind: "log",
+            level: "info",
+            message: `fetched ${url} (${bytes} bytes)`,
+            elapsedMs: performance.now() - startedAt,
+          },
+        }),
     });
     loaded.catch(() => circuits.delete(key));
     circuits.set(key, loaded);

@@ -16,6 +16,10 @@ export interface PageTask {
   singleThread?: boolean;
   /** Cancel the prover when this stage starts (then the outcome is an error). */
   cancelAtStage?: string;
+  /** Abort the task's AbortSignal when this stage starts. */
+  abortAtStage?: string;
+  /** Abort the previous (settled) task's AbortSignal when this stage starts. */
+  abortPreviousAtStage?: string;
   expectVkHash?: string;
 }
 
@@ -28,6 +32,7 @@ export interface PageOutcome {
 }
 
 const provers = new Map<string, BrowserProver>();
+let previous: AbortController | undefined;
 
 function prover(task: PageTask): BrowserProver {
   const key = `${task.artifactsBaseUrl} ${task.singleThread === true} ${task.expectVkHash ?? ""}`;
@@ -50,14 +55,18 @@ async function run(json: string): Promise<string> {
   const p = prover(task);
   const t0 = performance.now();
   const outcome: PageOutcome = { events, pageMs: 0 };
+  const controller = new AbortController();
   try {
     outcome.result = await p.prove({
       circuitId: task.circuitId,
       request: task.request,
       ...(task.batch ? { batch: task.batch } : {}),
+      signal: controller.signal,
       onProgress: (e) => {
         events.push(e);
         if (e.kind === "stage" && e.stage === task.cancelAtStage) p.cancel();
+        if (e.kind === "stage" && e.stage === task.abortAtStage) controller.abort();
+        if (e.kind === "stage" && e.stage === task.abortPreviousAtStage) previous?.abort();
       },
     });
   } catch (e) {
@@ -66,6 +75,7 @@ async function run(json: string): Promise<string> {
     if (e instanceof ArtifactIntegrityError)
       Object.assign(outcome.error, { kind: e.kind, file: e.file, expected: e.expected, actual: e.actual });
   }
+  previous = controller;
   outcome.pageMs = performance.now() - t0;
   return toJson(outcome);
 }
