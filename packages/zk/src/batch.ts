@@ -11,8 +11,9 @@
 // The organiser publishes `root` and B at creation and reveals the samples and the one testSalt;
 // anyone recomputes every c_i and the root. A competitor proves each batch separately; the escrow
 // checks c_i against the root with the Merkle proof and sums the accepted batches' `correct`.
+import * as snarkjs from "snarkjs";
 import type { Hex } from "viem";
-import { MAX_BATCHES, batchProof, batchRoot } from "./batch-root.ts";
+import { MAX_BATCHES, batchProof, batchRoot, verifyBatchProof } from "./batch-root.ts";
 import { getPoseidon, testCommitment } from "./commit.ts";
 import type { MlpProofRequest } from "./input.ts";
 import { ValueRangeError, checkSample, type IntModel, type Sample } from "./reference.ts";
@@ -150,4 +151,21 @@ export function batchProofRequest(
       root: split.root,
     },
   };
+}
+
+/**
+ * Off-chain check of a batch proof as the escrow does it: the Groth16 proof verifies, and its public
+ * testCommitment (signal 1) is batch `target.index` of the split with root `target.root`. False, never
+ * a throw, for a bad proof or a commitment not under the root.
+ */
+export async function verifyBatchedProof(
+  verificationKey: unknown,
+  publicSignals: readonly string[],
+  proof: snarkjs.Groth16Proof,
+  target: Pick<BatchTarget, "index" | "merkleProof" | "root">,
+): Promise<boolean> {
+  const c = publicSignals[1];
+  if (c === undefined || !/^(0|[1-9][0-9]{0,77})$/.test(c) || BigInt(c) >= BN254_R) return false;
+  if (!verifyBatchProof(target.root, target.index, BigInt(c), target.merkleProof)) return false;
+  return snarkjs.groth16.verify(verificationKey, publicSignals, proof);
 }

@@ -10,12 +10,13 @@ import {
   batchSalt,
   hiddenSplitCommitment,
   splitIntoBatches,
+  verifyBatchedProof,
 } from "../src/batch.ts";
 import { testCommitment } from "../src/commit.ts";
 import { countCorrect } from "../src/reference.ts";
 import { BN254_R } from "../src/shape.ts";
 import { ProofRequestError } from "../src/sdk.ts";
-import { createNodeProver, releaseProverThreads } from "../src/node.ts";
+import { createNodeProver, loadCircuitArtifacts, releaseProverThreads } from "../src/node.ts";
 import { CI_ID, CI_SHAPE, SUBMITTER, ensureBuilt, randomModel, randomSamples } from "./helpers.ts";
 
 const TEST_SALT = 0x2a5f_0c11_77e3_90d4_b6a8_1f23_4c5d_6e7f_8091_a2b3_c4d5_e6f7_0819_2a3b_4c5dn;
@@ -163,6 +164,26 @@ describe("batched proofs (real Groth16, CI shape)", () => {
       total += result.submission.correct;
     }
     expect(total).toBe(countCorrect(model, samples));
+  });
+
+  it("verifyBatchedProof accepts a batch proof under its root only at its index and with its signals", async () => {
+    const split = await hiddenSplitCommitment(samples, TEST_SALT, CI_SHAPE);
+    const { verificationKey } = await loadCircuitArtifacts(CI_ID);
+    const { request, batch } = batchProofRequest(split, 2, competitor);
+    const { proof, publicSignals } = await prover.prove({ circuitId: CI_ID, request, batch });
+    expect(await verifyBatchedProof(verificationKey, publicSignals, proof, batch)).toBe(true);
+    // Another index, another split's root, a changed signal: all refused.
+    expect(await verifyBatchedProof(verificationKey, publicSignals, proof, { ...batch, index: 1 })).toBe(
+      false,
+    );
+    const other = await hiddenSplitCommitment(samples, TEST_SALT + 1n, CI_SHAPE);
+    expect(
+      await verifyBatchedProof(verificationKey, publicSignals, proof, { ...batch, root: other.root }),
+    ).toBe(false);
+    const forged = publicSignals.map((s, i) => (i === 2 ? String(BigInt(s) + 1n) : s));
+    expect(await verifyBatchedProof(verificationKey, forged, proof, batch)).toBe(false);
+    const offField = publicSignals.map((s, i) => (i === 1 ? String(BigInt(s) + BN254_R) : s));
+    expect(await verifyBatchedProof(verificationKey, offField, proof, batch)).toBe(false);
   });
 
   it("refuses a batch target that is not the request's batch", async () => {
