@@ -93,6 +93,18 @@ describe("loadCircuitArtifacts", () => {
     expect(e.message).toContain("npm run build -w @zkarena/circuits");
   });
 
+  it("rejects the zkey of another circuit put in its place", async () => {
+    const other = await ensureBuilt("mlp-d4-h0-c3-n4");
+    const otherZkey = path.join(path.dirname(artifactPaths("mlp-d4-h0-c3-n4").artifact), other.files.zkey);
+    const buildDir = corruptCopy("zkey-swapped", (dir) =>
+      fs.copyFileSync(otherZkey, path.join(dir, artifact.files.zkey)),
+    );
+    const e = await integrityError(loadCircuitArtifacts(CI_ID, { buildDir }));
+    expect(e.kind).toBe("zkey");
+    expect(e.expected).toBe(artifact.zkeySha256);
+    expect(e.actual).toBe(other.zkeySha256);
+  });
+
   it("rejects a truncated zkey", async () => {
     const buildDir = corruptCopy("zkey-truncated", (dir) => {
       const file = path.join(dir, artifact.files.zkey);
