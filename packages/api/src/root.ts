@@ -1,12 +1,14 @@
 import { type inferRouterInputs, type inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./router/auth.ts";
 import { challengeRouter } from "./router/challenge.ts";
+import { datasetRouter } from "./router/dataset.ts";
 import { statusRouter } from "./router/status.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   challenge: challengeRouter,
+  dataset: datasetRouter,
   status: statusRouter,
 });
 
