@@ -4,9 +4,11 @@
 // End to end on the CI shape with a small locally made ptau (the build's 2^11 development ptau,
 // whose blake2b the test passes as the pinned hash — it is not a Hermez file); and the refusals:
 // a wrong ptau hash, a tampered zkey, a mismatched verifier.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -270,4 +272,33 @@ describe("a ceremony on the CI shape", () => {
       /snarkjs zkey verify FAILED for mlp-d4-h3-c3-n4_final\.zkey .*do not use it/,
     );
   }, 600_000);
+});
+
+describe("the ceremony CLI (scripts/ceremony.mjs)", () => {
+  const cli = fileURLToPath(new URL("../scripts/ceremony.mjs", import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+
+  it("prints its usage, and tells what to do when a step comes out of order", () => {
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/new\|contribute\|beacon\|verify\|pin/);
+    const empty = path.join(tmp, "empty");
+    const out = run(
+      "contribute",
+      ID,
+      "--name",
+      "carol",
+      "--entropy",
+      "carol's secret entropy",
+      "--dir",
+      empty,
+    );
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(
+      /transcript\.json is missing or not a zkarena\.ceremony\/v1 transcript: start with `ceremony new`/,
+    );
+    const noHash = run("beacon", ID, "--dir", empty);
+    expect(noHash.status).toBe(1);
+    expect(noHash.stderr).toMatch(/beacon needs --hash/);
+  });
 });
