@@ -5,7 +5,8 @@
 //
 // Stages, reported through `onProgress` in this order: load → input → witness → prove → verify →
 // done; snarkjs' own logger lines (e.g. "Reading Wtns", "Building ABC", "IFFT_A: fft 11 mix start")
-// arrive as { stage: "log" } events in between.
+// arrive as { kind: "log" } events in between, and the browser worker reports artifact downloads
+// during "load" as { kind: "download" } events.
 import * as snarkjs from "snarkjs";
 import type { Hex } from "viem";
 import { proofCalldata, type ProofCalldata } from "./calldata.ts";
@@ -18,7 +19,9 @@ export type ProofStage = "load" | "input" | "witness" | "prove" | "verify" | "do
 
 export type ProgressEvent =
   | { kind: "stage"; stage: ProofStage; /** ms since prove() was called */ elapsedMs: number }
-  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; message: string; elapsedMs: number };
+  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; message: string; elapsedMs: number }
+  /** Browser only: artifact bytes arriving (at most every 100 ms per file, and when it completes). */
+  | { kind: "download"; url: string; received: number; total: number | null; elapsedMs: number };
 
 export interface ProveTask {
   /** Registry id of the circuit, e.g. "mlp-d4-h3-c3-n4". Its shape must be the request model's. */

@@ -148,7 +148,7 @@ describe.skipIf(!hasChromium)("browser prover in Chromium", () => {
     expect(second.result?.verified).toBe(true);
   });
 
-  it("reports each fetched artifact file as a progress line", async () => {
+  it("reports artifact downloads (bytes as they arrive) and each fetched file", async () => {
     // A prover with a pinned (correct) vk hash is a new prover, so its worker fetches the files.
     const out = await run({
       artifactsBaseUrl: `${origin}/circuits/`,
@@ -164,6 +164,19 @@ describe.skipIf(!hasChromium)("browser prover in Chromium", () => {
       `fetched ${origin}/circuits/${CI_ID}/artifact.json (${fs.statSync(artifactPaths(CI_ID).artifact).size} bytes)`,
     );
     expect(fetched.some((m) => m.includes(circuit.manifest.files.zkey))).toBe(true);
+    // Download progress for the zkey: from 0 to its full size, never decreasing, during "load".
+    const zkeyUrl = `${origin}/circuits/${CI_ID}/${circuit.manifest.files.zkey}`;
+    const size = circuit.zkey.length;
+    const downloads = out.events.flatMap((e) => (e.kind === "download" && e.url === zkeyUrl ? [e] : []));
+    expect(downloads[0]).toMatchObject({ received: 0, total: size });
+    expect(downloads.at(-1)).toMatchObject({ received: size, total: size });
+    downloads
+      .slice(1)
+      .forEach((d, i) =>
+        expect(d.received).toBeGreaterThanOrEqual((downloads[i] as { received: number }).received),
+      );
+    const proveAt = out.events.findIndex((e) => e.kind === "stage" && e.stage === "input");
+    expect(out.events.findLastIndex((e) => e.kind === "download")).toBeLessThan(proveAt);
   });
 
   it("refuses a served zkey whose SHA-256 is not the manifest's, naming the URL and both hashes", async () => {

@@ -16,8 +16,39 @@ export interface FetchArtifactsOptions {
   expectVkHash?: string;
   /** fetch implementation (default globalThis.fetch). */
   fetch?: typeof fetch;
-  /** Called after each file with its size, for download progress. */
+  /** Called after each file with its size. */
   onFile?: (file: { url: string; bytes: number }) => void;
+  /** Called as each file's bytes arrive (`total` from Content-Length, null when the server omits it). */
+  onDownload?: (progress: { url: string; received: number; total: number | null }) => void;
+}
+
+/** The body as bytes, reporting progress chunk by chunk when asked to. */
+async function readBody(
+  response: Response,
+  url: string,
+  onDownload: FetchArtifactsOptions["onDownload"],
+): Promise<Uint8Array> {
+  if (!onDownload || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get("content-length"));
+  const total = Number.isSafeInteger(length) && length > 0 ? length : null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onDownload({ url, received, total });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onDownload({ url, received, total });
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /** `base` as an absolute folder URL ending in "/". */
@@ -67,7 +98,7 @@ export async function fetchCircuitArtifacts(
         url.href,
         `circuit ${circuitId}: ${url.href} answered ${response.status}: publish circuits/build/${circuitId}/ at ${dir.href} (build it with \`npm run build -w @zkarena/circuits\`)`,
       );
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await readBody(response, url.href, options.onDownload);
     options.onFile?.({ url: url.href, bytes: bytes.length });
     return bytes;
   };

@@ -40,8 +40,20 @@ async function handle(msg: WorkerRequest): Promise<void> {
   const key = `${msg.artifactsBaseUrl}\n${msg.circuitId}\n${msg.expectVkHash ?? ""}`;
   let loaded = circuits.get(key);
   if (!loaded) {
+    const lastReport = new Map<string, number>();
     loaded = fetchCircuitArtifacts(msg.artifactsBaseUrl, msg.circuitId, {
       ...(msg.expectVkHash !== undefined ? { expectVkHash: msg.expectVkHash } : {}),
+      onDownload: ({ url, received, total }) => {
+        const now = performance.now();
+        const last = lastReport.get(url) ?? -Infinity;
+        if (received !== total && received !== 0 && now - last < 100) return;
+        lastReport.set(url, now);
+        scope.postMessage({
+          type: "progress",
+          id: msg.id,
+          event: { kind: "download", url, received, total, elapsedMs: now - startedAt },
+        });
+      },
       onFile: ({ url, bytes }) =>
         scope.postMessage({
           type: "progress",

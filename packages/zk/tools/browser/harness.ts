@@ -89,7 +89,11 @@ function staticRoutes(routes: Record<string, string>): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const send = (status: number, body: string | Buffer, type = "text/plain") => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.writeHead(status, {
+        "content-type": type,
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+      });
       res.end(body);
     };
     if (url.pathname === "/")
