@@ -30,7 +30,8 @@ export interface LoadOptions {
 
 async function readOrNull(file: string): Promise<Uint8Array | null> {
   try {
-    return new Uint8Array(await fs.readFile(file));
+    const buf = await fs.readFile(file);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // a view, not a copy (zkeys are large)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw e;
