@@ -765,6 +765,25 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         assertEq(board[9].correct, 21); // the lowest (20) fell off
     }
 
+    /// E3 / gas: the same on the standard 3-rank board (new best score, every row shifts).
+    function test_submitProof_worstCaseInsertOnFullThreeRowBoard() public {
+        uint256 id = _create(address(0));
+        for (uint256 i; i < 4; ++i) {
+            _commit(id, _player(i), i + 1);
+        }
+        _reveal(id);
+        for (uint256 i; i < 3; ++i) {
+            _prove(id, _player(i), uint32(20 + i));
+        }
+        address top = _player(3);
+        verifier.accept(_signals(id, top, 99));
+        vm.prank(top);
+        escrow.submitProof(id, pA, pB, pC, 99);
+        IArenaEscrow.LeaderboardEntry[] memory board = escrow.leaderboard(id);
+        assertEq(board[0].competitor, top);
+        assertEq(board[2].correct, 21); // the lowest (20) fell off
+    }
+
     function _player(uint256 i) internal pure returns (address) {
         return address(uint160(bound(0x2000 + i, 0, type(uint160).max)));
     }
