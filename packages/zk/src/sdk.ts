@@ -47,6 +47,40 @@ export interface EscrowSubmission extends ProofCalldata {
   merkleProof?: readonly Hex[];
 }
 
+/**
+ * The arguments of ArenaEscrow.submitProof for a submission, in ABI order: the 5-argument form
+ * `(id, pA, pB, pC, correct)` for an unbatched proof, the 8-argument form
+ * `(id, batchIndex, batchCommitment, merkleProof, pA, pB, pC, correct)` when the proof names a batch.
+ */
+export function submitProofArgs(
+  challengeId: bigint,
+  s: EscrowSubmission,
+):
+  | readonly [bigint, ProofCalldata["pA"], ProofCalldata["pB"], ProofCalldata["pC"], number]
+  | readonly [
+      bigint,
+      bigint,
+      bigint,
+      readonly Hex[],
+      ProofCalldata["pA"],
+      ProofCalldata["pB"],
+      ProofCalldata["pC"],
+      number,
+    ] {
+  if (s.batchIndex === undefined || s.batchCommitment === undefined || s.merkleProof === undefined)
+    return [challengeId, s.pA, s.pB, s.pC, s.correct] as const;
+  return [
+    challengeId,
+    BigInt(s.batchIndex),
+    s.batchCommitment,
+    s.merkleProof,
+    s.pA,
+    s.pB,
+    s.pC,
+    s.correct,
+  ] as const;
+}
+
 export interface ProofResult {
   circuitId: string;
   proof: snarkjs.Groth16Proof;

@@ -10,8 +10,18 @@ import { ArtifactIntegrityError } from "../src/artifacts.ts";
 import { proofCalldata } from "../src/calldata.ts";
 import { mlpPublicSignals, publicSignalList } from "../src/input.ts";
 import { createNodeProver, loadCircuitArtifacts, releaseProverThreads } from "../src/node.ts";
-import { ProofCancelledError, ProofRequestError, type ProgressEvent } from "../src/sdk.ts";
-import { CI_ID, CI_SHAPE, ensureBuilt, randomRequest } from "./helpers.ts";
+import { decodeFunctionData, encodeFunctionData, parseAbi } from "viem";
+import { batchProofRequest, hiddenSplitCommitment } from "../src/batch.ts";
+import { ProofCancelledError, ProofRequestError, submitProofArgs, type ProgressEvent } from "../src/sdk.ts";
+import {
+  CI_ID,
+  CI_SHAPE,
+  SUBMITTER,
+  ensureBuilt,
+  randomModel,
+  randomRequest,
+  randomSamples,
+} from "./helpers.ts";
 
 let vk: unknown;
 beforeAll(async () => {
@@ -116,5 +126,38 @@ describe("createNodeProver", () => {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe("submitProofArgs", () => {
+  // ArenaEscrow's two submitProof overloads (contracts/src/interfaces/IArenaEscrow.sol).
+  const abi = parseAbi([
+    "function submitProof(uint256 id, uint256[2] pA, uint256[2][2] pB, uint256[2] pC, uint32 correct)",
+    "function submitProof(uint256 id, uint256 batchIndex, uint256 batchCommitment, bytes32[] merkleProof, uint256[2] pA, uint256[2][2] pB, uint256[2] pC, uint32 correct)",
+  ]);
+
+  it("encodes an unbatched and a batched submission for the escrow's two overloads", async () => {
+    const prover = createNodeProver();
+    const plain = await prover.prove({ circuitId: CI_ID, request: randomRequest(CI_SHAPE, 8) });
+    const args5 = submitProofArgs(9n, plain.submission);
+    expect(args5).toHaveLength(5);
+    const data5 = encodeFunctionData({ abi, functionName: "submitProof", args: args5 });
+    expect(decodeFunctionData({ abi, data: data5 }).args).toEqual([9n, ...args5.slice(1)]);
+
+    const model = randomModel(CI_SHAPE, 9);
+    const split = await hiddenSplitCommitment(randomSamples(model, 12, 10), 77n, CI_SHAPE);
+    const { request, batch } = batchProofRequest(split, 2, {
+      model,
+      modelSalt: 5n,
+      challengeId: 9n,
+      submitter: SUBMITTER,
+    });
+    const batched = await prover.prove({ circuitId: CI_ID, request, batch });
+    const args8 = submitProofArgs(9n, batched.submission);
+    expect(args8.slice(0, 4)).toEqual([9n, 2n, split.commitments[2], batch.merkleProof]);
+    const data8 = encodeFunctionData({ abi, functionName: "submitProof", args: args8 });
+    const decoded = decodeFunctionData({ abi, data: data8 });
+    expect(decoded.args).toHaveLength(8);
+    expect(decoded.args?.[2]).toBe(BigInt(batched.publicSignals[1] as string));
   });
 });
