@@ -78,7 +78,17 @@ async function readLimited(req: Request, max: number): Promise<ArrayBuffer | nul
 }
 
 export async function handleTrpcRequest(req: Request, opts: HandleOptions): Promise<Response> {
-  const env = opts.env ?? apiEnv();
+  let env: ApiEnv;
+  try {
+    env = opts.env ?? apiEnv();
+  } catch (error) {
+    log.error("api.misconfigured", { error: error instanceof Error ? error.message : String(error) });
+    return jsonError(
+      500,
+      "INTERNAL_SERVER_ERROR",
+      "The server is misconfigured (see its log and .env.example); the operator must fix it.",
+    );
+  }
   const max = env.API_MAX_BODY_BYTES;
   const tooLarge = () =>
     jsonError(

@@ -27,7 +27,10 @@ export interface TRPCContext {
   resHeaders: Headers;
   /** Client address for rate limits ("unknown" when the adapter could not tell). */
   clientIp: string;
-  env: ApiEnv;
+  /** The api's configuration, or null when it is invalid (see `envError`). */
+  env: ApiEnv | null;
+  /** Why the configuration is invalid; only health checks run without one. */
+  envError: string | null;
   /** Reads the chain for ERC-1271 sign-in (null: only EOAs can sign in). */
   chain: SiweChainReader | null;
 }
@@ -61,9 +64,17 @@ export async function createTRPCContext(opts: CreateContextOptions): Promise<TRP
       dbError = error instanceof Error ? error.message : String(error);
     }
   }
-  const env = opts.env ?? apiEnv();
+  let env: ApiEnv | null = opts.env ?? null;
+  let envError: string | null = null;
+  if (!env) {
+    try {
+      env = apiEnv();
+    } catch (error) {
+      envError = error instanceof Error ? error.message : String(error);
+    }
+  }
   let session: Session | null = opts.session ?? null;
-  if (opts.session === undefined && db) {
+  if (opts.session === undefined && db && env) {
     const token = readSessionCookie(opts.headers);
     if (token) {
       try {
@@ -81,7 +92,8 @@ export async function createTRPCContext(opts: CreateContextOptions): Promise<TRP
     resHeaders: opts.resHeaders ?? new Headers(),
     clientIp: opts.clientIp ?? "unknown",
     env,
-    chain: opts.chain === undefined ? chainReader(env) : opts.chain,
+    envError,
+    chain: opts.chain !== undefined ? opts.chain : env ? chainReader(env) : null,
   };
 }
 
@@ -133,7 +145,13 @@ export const publicProcedure = t.procedure.use(({ ctx, next }) => {
       message: `The database is unavailable (${ctx.dbError ?? "unknown error"}). Start the stack with \`npm start\` or check DATABASE_URL.`,
     });
   }
-  return next({ ctx: { ...ctx, db: ctx.db } });
+  if (!ctx.env) {
+    throw new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: `The server is misconfigured: ${ctx.envError ?? "no configuration"}. See .env.example.`,
+    });
+  }
+  return next({ ctx: { ...ctx, db: ctx.db, env: ctx.env } });
 });
 
 /** Requires a signed-in wallet; `ctx.session` is guaranteed. */
@@ -150,7 +168,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  * touches any table, even the limiter's.
  */
 export const writeLimit = t.middleware(async ({ ctx, next }) => {
-  if (!ctx.db || !ctx.session) {
+  if (!ctx.db || !ctx.session || !ctx.env) {
     throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "writeLimit needs protectedProcedure" });
   }
   await enforceRateLimit(
@@ -164,7 +182,7 @@ export const writeLimit = t.middleware(async ({ ctx, next }) => {
 
 /** Rate limit for downloads, per IP (RATE_LIMIT_DOWNLOAD_PER_MINUTE); use after `.input()`. */
 export const downloadLimit = t.middleware(async ({ ctx, next }) => {
-  if (!ctx.db) {
+  if (!ctx.db || !ctx.env) {
     throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "downloadLimit needs publicProcedure" });
   }
   await enforceRateLimit(ctx.db.db, "download", [`download:ip:${ctx.clientIp}`], {

@@ -43,6 +43,7 @@ describe("status.get", () => {
       resHeaders: new Headers(),
       clientIp: "unknown",
       env: readApiEnv({}),
+      envError: null,
       chain: null,
     });
     const status = await api.status.get();
@@ -71,6 +72,7 @@ describe("protected procedures", () => {
       resHeaders: new Headers(),
       clientIp: "unknown",
       env: readApiEnv({}),
+      envError: null,
       chain: null,
     });
     await expect(api.challenge.list()).rejects.toMatchObject({

@@ -5,7 +5,8 @@ import { log } from "../log.ts";
 import { enforceRateLimit } from "../services/rate-limit.ts";
 import { clearedSessionCookie, revokeSession, sessionCookie } from "../services/session.ts";
 import { issueNonce, verifySignIn } from "../services/siwe.ts";
-import { protectedProcedure, publicProcedure, type TRPCContext } from "../trpc.ts";
+import type { ApiEnv } from "../env.ts";
+import { protectedProcedure, publicProcedure } from "../trpc.ts";
 
 export const verifyInput = z.strictObject({
   /** The ERC-4361 message text exactly as signed. */
@@ -21,27 +22,28 @@ export const verifyInput = z.strictObject({
     .transform((s) => s as `0x${string}`),
 });
 
-function authRule(ctx: Pick<TRPCContext, "env">) {
-  return { capacity: ctx.env.RATE_LIMIT_AUTH_PER_MINUTE, windowSeconds: 60 };
+function authRule(env: ApiEnv) {
+  return { capacity: env.RATE_LIMIT_AUTH_PER_MINUTE, windowSeconds: 60 };
 }
 
 export const authRouter = {
   /** A fresh single-use nonce and the values the message must carry (domain, uri, scheme, chain). */
   nonce: publicProcedure.mutation(async ({ ctx }) => {
-    await enforceRateLimit(ctx.db.db, "sign-in", [`auth:ip:${ctx.clientIp}`], authRule(ctx));
+    await enforceRateLimit(ctx.db.db, "sign-in", [`auth:ip:${ctx.clientIp}`], authRule(ctx.env));
     return issueNonce(ctx.db.db, ctx.env);
   }),
 
   /** Verifies a signed message and sets the session cookie. */
   verify: publicProcedure.input(verifyInput).mutation(async ({ ctx, input }) => {
     const db = ctx.db.db;
-    await enforceRateLimit(db, "sign-in", [`auth:ip:${ctx.clientIp}`], authRule(ctx));
+    await enforceRateLimit(db, "sign-in", [`auth:ip:${ctx.clientIp}`], authRule(ctx.env));
     const result = await verifySignIn(db, ctx.env, {
       message: input.message,
       signature: input.signature,
       userAgent: ctx.headers.get("user-agent"),
       chain: ctx.chain,
-      beforeNonceCheck: (address) => enforceRateLimit(db, "sign-in", [`auth:addr:${address}`], authRule(ctx)),
+      beforeNonceCheck: (address) =>
+        enforceRateLimit(db, "sign-in", [`auth:addr:${address}`], authRule(ctx.env)),
     });
     ctx.resHeaders.append("set-cookie", sessionCookie(ctx.env, result.token, result.session.expiresAt));
     log.info("auth.signed_in", {
