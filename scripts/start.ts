@@ -10,8 +10,9 @@
 //  5. the web app on http://127.0.0.1:3000.
 // Ctrl-C (or SIGTERM) stops everything it started, in reverse order, and keeps the data.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { parseStartEnv, repoRoot, type StartEnv } from "./env.ts";
@@ -287,6 +288,31 @@ async function seed(databaseUrl: string, chainId: number) {
   }
 }
 
+/**
+ * The api's secrets for this local stack (it runs `next start`, i.e. NODE_ENV=production, where the
+ * api refuses public development defaults): SESSION_SECRET / DATASET_MASTER_KEY from the environment,
+ * else random ones generated once and kept in ZKARENA_DATA_DIR/secrets.json (mode 0600), so sessions
+ * and sealed hidden splits survive restarts. Delete the data folder and both are gone with the data.
+ */
+async function localSecrets(env: StartEnv): Promise<Record<string, string>> {
+  const file = path.join(env.ZKARENA_DATA_DIR, "secrets.json");
+  let stored: Record<string, string> = {};
+  if (existsSync(file)) stored = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+  const secrets = {
+    SESSION_SECRET: process.env.SESSION_SECRET || stored.SESSION_SECRET || randomBytes(32).toString("hex"),
+    DATASET_MASTER_KEY:
+      process.env.DATASET_MASTER_KEY || stored.DATASET_MASTER_KEY || randomBytes(32).toString("hex"),
+  };
+  if (
+    secrets.SESSION_SECRET !== stored.SESSION_SECRET ||
+    secrets.DATASET_MASTER_KEY !== stored.DATASET_MASTER_KEY
+  ) {
+    await mkdir(env.ZKARENA_DATA_DIR, { recursive: true });
+    await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets;
+}
+
 async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chainId: number) {
   const webDir = path.join(repoRoot, "apps", "web");
   if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
@@ -313,6 +339,10 @@ async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chai
         NEXT_PUBLIC_CHAIN_ID: String(chainId),
         ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
         ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
+        // Sign-In with Ethereum checks messages against the address people open (README, Quick start).
+        SIWE_DOMAIN: process.env.SIWE_DOMAIN || `127.0.0.1:${env.ZKARENA_WEB_PORT}`,
+        SIWE_URI: process.env.SIWE_URI || `http://127.0.0.1:${env.ZKARENA_WEB_PORT}`,
+        ...(await localSecrets(env)),
       },
     },
   );
