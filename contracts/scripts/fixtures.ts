@@ -8,9 +8,10 @@
 //
 //   npm run fixtures -w @zkarena/contracts      (builds the circuit first if needed, cached)
 //
-// Proofs are randomised (Groth16), so re-running changes proofs.json; it must be re-run whenever the
-// circuit's key changes (test/RealVerifier.t.sol then fails until it is).
-import { writeFileSync } from "node:fs";
+// Proofs are randomised (Groth16), so re-running changes proofs.json (and, through the calldata, a few
+// numbers of .gas-snapshot: run `npm run snapshot` after it). It must be re-run whenever the CI circuit's
+// key changes: `scripts/verifiers.mjs --check` (part of `npm test`) compares the recorded vkHash.
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type * as snarkjs from "snarkjs";
 import { keccak256, toHex, type Hex } from "viem";
@@ -112,9 +113,12 @@ async function main(): Promise<void> {
     });
   }
 
+  const artifact = JSON.parse(readFileSync(paths.artifact, "utf8")) as { vkHash: string };
   const proofs = {
     "//": BANNER,
     circuitId: CIRCUIT,
+    /** The key the proofs were made with; scripts/verifiers.mjs --check compares it with the build. */
+    vkHash: artifact.vkHash,
     submitter,
     modelCommitment: dec(single.expected.modelCommitment),
     single: {
@@ -142,7 +146,10 @@ async function main(): Promise<void> {
     path.join(fixturesDir, "batch-roots.json"),
     `${JSON.stringify({ "//": BANNER.replace("; INSECURE development key", ""), cases }, null, 2)}\n`,
   );
-  console.log(`wrote ${path.relative(process.cwd(), fixturesDir)}/{proofs,batch-roots}.json`);
+  console.log(
+    `wrote ${path.relative(process.cwd(), fixturesDir)}/{proofs,batch-roots}.json; ` +
+      "new proofs change a few gas numbers: run `npm run snapshot -w @zkarena/contracts` too",
+  );
 }
 
 try {

@@ -102,10 +102,24 @@ async function main(argv) {
           problems.push(`${path.relative(repoRoot, v.file)} has no accuracy circuit in circuits.json`);
       }
     }
+    // The real-proof fixture (scripts/fixtures.ts) must come from the CI circuit's current key.
+    const fixture = path.join(contractsDir, "test", "fixtures", "proofs.json");
+    if (values.check && existsSync(fixture)) {
+      const { circuitId, vkHash } = JSON.parse(readFileSync(fixture, "utf8"));
+      if (ids.includes(circuitId)) {
+        const built = JSON.parse(readFileSync(lib.artifactPaths(circuitId).artifact, "utf8")).vkHash;
+        if (vkHash !== built)
+          problems.push(
+            `${path.relative(repoRoot, fixture)} was made with key ${vkHash} of ${circuitId}, the build has ${built}: run \`npm run fixtures -w @zkarena/contracts\``,
+          );
+        else console.log(`${path.relative(repoRoot, fixture)} matches ${circuitId}`);
+      }
+    }
     if (problems.length > 0) {
       console.error(
-        `Generated verifiers are stale:\n  ${problems.join("\n  ")}\n` +
-          "Run `npm run verifiers -w @zkarena/contracts`, rebuild (`npm run build -w @zkarena/contracts`) and commit contracts/src/verifiers.",
+        `Generated verifiers or fixtures are stale:\n  ${problems.join("\n  ")}\n` +
+          "Verifiers: run `npm run verifiers -w @zkarena/contracts`, rebuild (`npm run build -w @zkarena/contracts`) " +
+          "and commit contracts/src/verifiers.",
       );
       return 1;
     }
