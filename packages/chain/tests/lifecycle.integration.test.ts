@@ -183,7 +183,7 @@ describe("escrow lifecycle on anvil with real proofs", () => {
     splitOne = await hiddenSplitCommitment(hiddenSamples(1, 4, aliceModel, bobModel), 0x5eedn, SHAPE);
     splitTwo = await hiddenSplitCommitment(hiddenSamples(2, 8, aliceModel, bobModel), 0x5eed2n, SHAPE);
     expect(splitTwo.batchCount).toBe(2);
-  }, 300_000);
+  }, 900_000); // may wait for another build of the circuits (file lock) under load
 
   afterAll(async () => {
     await anvil?.stop();
