@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { createTestDb, type TestDb } from "@zkarena/db/testing";
 import { createCaller, createTRPCContext } from "../src/index.ts";
+import { alice, bob, callerFor, expectTRPCError, lower, sessionFor, testEnv } from "./helpers.ts";
 
 const organiser = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const day = 24 * 60 * 60 * 1000;
@@ -46,22 +46,14 @@ beforeAll(async () => {
   await seedChallenge("digits-a", 1, { title: "Digits, first", tags: ["vision", "mnist"] });
   await seedChallenge("iris-b", 2, { title: "Iris flowers", state: "SETTLED", tags: ["tabular"] });
   await seedChallenge("wine-d", 4, { title: "Wine quality", tags: ["tabular"] });
-  api = createCaller(await createTRPCContext({ headers: new Headers(), db: testDb }));
+  api = createCaller(
+    await createTRPCContext({ headers: new Headers(), db: testDb, env: testEnv(), chain: null }),
+  );
 });
 
 afterAll(async () => {
   await testDb?.close();
 });
-
-async function expectTRPCError(promise: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  return error as TRPCError;
-}
 
 describe("challenge.list", () => {
   it("returns challenges ordered by commit deadline", async () => {
@@ -139,5 +131,91 @@ describe("challenge.bySlug", () => {
 
   it("rejects a malformed slug with BAD_REQUEST", async () => {
     await expectTRPCError(api.challenge.bySlug({ slug: "../etc/passwd" }), "BAD_REQUEST");
+  });
+});
+
+describe("challenge.createDraft and challenge.update", () => {
+  const draft = () => ({
+    slug: "new-draft",
+    title: "A new draft",
+    summary: "Short",
+    description: "Long",
+    task: "Classify",
+    tags: ["tabular"],
+    circuitId: "mlp-d4-h3-c3-n4",
+    commitDeadline: new Date(Date.now() + day),
+    revealDeadline: new Date(Date.now() + 2 * day),
+    proveDeadline: new Date(Date.now() + 3 * day),
+    payoutSharesBps: [6000, 4000],
+    minCorrect: 2,
+    organiserBond: "1000000000000000000",
+  });
+
+  it("creates a draft organised by the signed-in wallet, with exact amounts", async () => {
+    const session = await sessionFor(testDb, alice);
+    const { api: signedIn } = await callerFor(testDb, { session });
+    const c = await signedIn.challenge.createDraft(draft());
+    expect(c).toMatchObject({
+      state: "DRAFT",
+      organiserAddress: lower(alice),
+      organiserBond: "1000000000000000000",
+    });
+    await expectTRPCError(signedIn.challenge.createDraft(draft()), "CONFLICT", /slug "new-draft" is taken/);
+  });
+
+  it("is UNAUTHORIZED without a session", async () => {
+    await expectTRPCError(api.challenge.createDraft(draft()), "UNAUTHORIZED");
+  });
+
+  it("rejects invalid drafts with BAD_REQUEST and writes nothing (A6)", async () => {
+    const session = await sessionFor(testDb, bob);
+    const { api: signedIn } = await callerFor(testDb, { session });
+    const before = await testDb.db.challenge.count();
+    const bad: Record<string, unknown>[] = [
+      { organiserBond: (1n << 256n).toString() },
+      { organiserBond: "-1" },
+      { organiserBond: "1e18" },
+      { tokenAddress: "0x1234" },
+      { payoutSharesBps: [5000, 4000] },
+      { payoutSharesBps: Array.from({ length: 11 }, () => 1000) },
+      { circuitId: "mlp-d9-h9-c9-n9" },
+      { revealDeadline: new Date(Date.now() + 4 * day) },
+      { commitDeadline: new Date(Date.now() - day) },
+      { proveDeadline: new Date(Date.now() + 3 * 365 * day) },
+      { slug: "../admin" },
+      { tags: ["x".repeat(33)] },
+      { title: "x".repeat(121) },
+      { isAdmin: true },
+    ];
+    for (const change of bad) {
+      const input = { ...draft(), slug: "bad-draft", ...change } as ReturnType<typeof draft>;
+      await expectTRPCError(signedIn.challenge.createDraft(input), "BAD_REQUEST");
+    }
+    expect(await testDb.db.challenge.count()).toBe(before);
+  });
+
+  it("lets only the organiser update, and only before the commit deadline", async () => {
+    const aliceSession = await sessionFor(testDb, alice);
+    const bobSession = await sessionFor(testDb, bob);
+    const { api: asAlice } = await callerFor(testDb, { session: aliceSession });
+    const { api: asBob } = await callerFor(testDb, { session: bobSession });
+    const c = await asAlice.challenge.createDraft({ ...draft(), slug: "editable" });
+    expect((await asAlice.challenge.update({ id: c.id, title: "Edited" })).title).toBe("Edited");
+    await expectTRPCError(asBob.challenge.update({ id: c.id, title: "Hijacked" }), "FORBIDDEN");
+    await expectTRPCError(api.challenge.update({ id: c.id, title: "Anon" }), "UNAUTHORIZED");
+    await expectTRPCError(asAlice.challenge.update({ id: c.id }), "BAD_REQUEST", /nothing to update/);
+    // The organiser is not editable: unknown keys are refused.
+    const hijack = { id: c.id, organiserAddress: lower(bob) } as unknown as { id: string; title: string };
+    await expectTRPCError(asAlice.challenge.update(hijack), "BAD_REQUEST");
+    expect((await testDb.db.challenge.findUniqueOrThrow({ where: { id: c.id } })).title).toBe("Edited");
+    await testDb.db.challenge.update({
+      where: { id: c.id },
+      data: { commitDeadline: new Date(Date.now() - 1000) },
+    });
+    await expectTRPCError(
+      asAlice.challenge.update({ id: c.id, title: "Late" }),
+      "CONFLICT",
+      /commit deadline has passed/,
+    );
   });
 });

@@ -1,8 +1,13 @@
-// Challenges as stored off-chain (metadata + the indexed mirror of the escrow). Read-only for now.
+// Challenges as stored off-chain (metadata + the indexed mirror of the escrow): public reads, and
+// drafts that their organiser creates and edits until the commit deadline.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { ChallengeState, type Challenge, type Prisma } from "@zkarena/db";
-import { publicProcedure } from "../trpc.ts";
+import { ChallengeState, Prisma, type Challenge } from "@zkarena/db";
+import { log } from "../log.ts";
+import { address, uint256String } from "../schemas.ts";
+import { requireOrganiser } from "../services/authz.ts";
+import { protectedProcedure, publicProcedure, writeLimit } from "../trpc.ts";
+import { MLP_SHAPES } from "../zk.ts";
 
 export const challengeListInput = z
   .object({
@@ -76,6 +81,85 @@ function toDetail(c: Challenge) {
 export type ChallengeSummary = ReturnType<typeof toSummary>;
 export type ChallengeDetail = ReturnType<typeof toDetail>;
 
+const title = z
+  .string()
+  .trim()
+  .min(1, { error: "title is required" })
+  .max(120, { error: "title must be at most 120 characters" });
+const summary = z.string().trim().max(280, { error: "summary must be at most 280 characters" });
+const description = z.string().max(20_000, { error: "description must be at most 20000 characters" });
+const tags = z
+  .array(
+    z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "tags may contain only a-z, 0-9 and single dashes" })
+      .max(32, { error: "a tag has at most 32 characters" }),
+  )
+  .max(10, { error: "at most 10 tags" });
+
+const MAX_HORIZON_MS = 2 * 365 * 24 * 3600 * 1000;
+
+export const createDraftInput = z
+  .strictObject({
+    slug: challengeSlugInput.shape.slug,
+    title,
+    summary,
+    description,
+    task: z
+      .string()
+      .trim()
+      .min(1, { error: "task is required" })
+      .max(500, { error: "task must be at most 500 characters" }),
+    tags: tags.default([]),
+    circuitId: z.enum(
+      Object.values(MLP_SHAPES).map((s) => s.id),
+      {
+        error: `circuitId must be a registered circuit: ${Object.values(MLP_SHAPES)
+          .map((s) => s.id)
+          .join(", ")}`,
+      },
+    ),
+    commitDeadline: z.date({ error: "commitDeadline must be a date" }),
+    revealDeadline: z.date({ error: "revealDeadline must be a date" }),
+    proveDeadline: z.date({ error: "proveDeadline must be a date" }),
+    payoutSharesBps: z
+      .array(z.number().int().min(1, { error: "each share is at least 1 bp" }).max(10_000))
+      .min(1, { error: "at least one payout share" })
+      .max(10, { error: "at most 10 payout shares" })
+      .refine((a) => a.reduce((x, y) => x + y, 0) === 10_000, {
+        error: "payout shares must add up to 10000 bp",
+      }),
+    minCorrect: z.number().int().min(0).max(1_000_000),
+    organiserBond: uint256String.default(0n),
+    /** ERC-20 token, or null for ETH. */
+    tokenAddress: address.nullable().default(null),
+    tokenSymbol: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,16}$/, { error: "tokenSymbol is 1-16 letters or digits" })
+      .default("ETH"),
+    tokenDecimals: z.number().int().min(0).max(36).default(18),
+  })
+  .refine((c) => c.commitDeadline < c.revealDeadline && c.revealDeadline < c.proveDeadline, {
+    error: "deadlines must be in order: commitDeadline < revealDeadline < proveDeadline",
+    path: ["revealDeadline"],
+  })
+  .refine((c) => c.proveDeadline.getTime() - Date.now() < MAX_HORIZON_MS, {
+    error: "proveDeadline must be within two years",
+    path: ["proveDeadline"],
+  });
+
+export const updateInput = z
+  .strictObject({
+    id: z.uuid({ error: "id must be a challenge id (a UUID)" }),
+    title: title.optional(),
+    summary: summary.optional(),
+    description: description.optional(),
+    tags: tags.optional(),
+  })
+  .refine((u) => Object.keys(u).length > 1, {
+    error: "nothing to update: give title, summary, description or tags",
+  });
+
 export const challengeRouter = {
   /** Challenges by commit deadline (soonest first), optionally filtered; cursor-paginated. */
   list: publicProcedure.input(challengeListInput).query(async ({ ctx, input }) => {
@@ -113,4 +197,70 @@ export const challengeRouter = {
     }
     return toDetail(row);
   }),
+
+  /** A new draft organised by the signed-in wallet (off-chain until its on-chain create is indexed). */
+  createDraft: protectedProcedure
+    .input(createDraftInput)
+    .use(writeLimit)
+    .mutation(async ({ ctx, input }) => {
+      if (input.commitDeadline <= new Date()) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "commitDeadline must be in the future." });
+      }
+      try {
+        const row = await ctx.db.db.challenge.create({
+          data: {
+            slug: input.slug,
+            title: input.title,
+            summary: input.summary,
+            description: input.description,
+            task: input.task,
+            tags: input.tags,
+            modelFamily: "MLP",
+            circuitId: input.circuitId,
+            state: "DRAFT",
+            organiserAddress: ctx.session.address,
+            chainId: ctx.env.CHAIN_ID,
+            tokenAddress: input.tokenAddress,
+            tokenSymbol: input.tokenSymbol,
+            tokenDecimals: input.tokenDecimals,
+            commitDeadline: input.commitDeadline,
+            revealDeadline: input.revealDeadline,
+            proveDeadline: input.proveDeadline,
+            payoutSharesBps: input.payoutSharesBps,
+            minCorrect: input.minCorrect,
+            organiserBond: input.organiserBond.toString(),
+          },
+        });
+        log.info("challenge.draft_created", { challenge: row.id, organiser: ctx.session.address });
+        return toDetail(row);
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: `The slug "${input.slug}" is taken; choose another.`,
+          });
+        }
+        throw error;
+      }
+    }),
+
+  /** Edits a challenge's text and tags; its organiser only, until the commit deadline. */
+  update: protectedProcedure
+    .input(updateInput)
+    .use(writeLimit)
+    .mutation(async ({ ctx, input }) => {
+      const challenge = await requireOrganiser(ctx.db.db, ctx.session, input.id);
+      const { id, ...changes } = input;
+      const updated = await ctx.db.db.challenge.updateMany({
+        where: { id, organiserAddress: challenge.organiserAddress, commitDeadline: { gt: new Date() } },
+        data: changes,
+      });
+      if (updated.count !== 1) {
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: "The commit deadline has passed: the challenge's description can no longer change.",
+        });
+      }
+      return toDetail(await ctx.db.db.challenge.findUniqueOrThrow({ where: { id } }));
+    }),
 } satisfies TRPCRouterRecord;
