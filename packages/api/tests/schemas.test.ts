@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@zkarena/db/testing";
 import { BN254_R } from "@zkarena/zk";
 import { UINT256_MAX, address, bytes32, fieldElementString, uint256String } from "../src/schemas.ts";
-import { takeToken } from "../src/services/rate-limit.ts";
+import { pruneRateLimitBuckets, takeToken } from "../src/services/rate-limit.ts";
 
 describe("input schemas", () => {
   it("accepts exactly the uint256 range", () => {
@@ -76,5 +76,18 @@ describe("takeToken on the database", () => {
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(false);
     await new Promise((r) => setTimeout(r, 600));
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(true);
+  });
+
+  it("prunes only buckets idle long enough to be full again", async () => {
+    const rule = { capacity: 1, windowSeconds: 60 };
+    await takeToken(db.db, "test:idle", rule);
+    await takeToken(db.db, "test:busy", rule);
+    await db.db.rateLimitBucket.update({
+      where: { key: "test:idle" },
+      data: { updatedAt: new Date(Date.now() - 2 * 3600_000) },
+    });
+    expect(await pruneRateLimitBuckets(db.db, 3600)).toBe(1);
+    expect(await db.db.rateLimitBucket.findUnique({ where: { key: "test:idle" } })).toBeNull();
+    expect(await db.db.rateLimitBucket.findUnique({ where: { key: "test:busy" } })).not.toBeNull();
   });
 });

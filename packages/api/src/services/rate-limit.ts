@@ -68,8 +68,14 @@ export async function enforceRateLimit(
   }
 }
 
-/** Deletes buckets idle long enough to be full again (housekeeping; safe to call any time). */
-export async function pruneRateLimitBuckets(db: Db, olderThanSeconds = 3600): Promise<number> {
+/**
+ * Deletes up to `batch` buckets idle for `olderThanSeconds` (full again, so forgetting them changes
+ * nothing). Bounded, so a request can call it opportunistically (auth.nonce does).
+ */
+export async function pruneRateLimitBuckets(db: Db, olderThanSeconds = 3600, batch = 100): Promise<number> {
   return db.$executeRaw`
-    DELETE FROM "RateLimitBucket" WHERE "updatedAt" < clock_timestamp() - make_interval(secs => ${olderThanSeconds}::float8)`;
+    DELETE FROM "RateLimitBucket" WHERE "key" IN (
+      SELECT "key" FROM "RateLimitBucket"
+      WHERE "updatedAt" < clock_timestamp() - make_interval(secs => ${olderThanSeconds}::float8)
+      LIMIT ${batch})`;
 }

@@ -19,6 +19,7 @@ import { hashMessage, isAddress, recoverMessageAddress, type Hex } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
 import type { Db } from "@zkarena/db";
 import type { ApiEnv } from "../env.ts";
+import { pruneRateLimitBuckets } from "./rate-limit.ts";
 import { createSession, type Session } from "./session.ts";
 
 /** ERC-1271 `isValidSignature(bytes32,bytes)` returns this selector when the signature is valid. */
@@ -84,6 +85,7 @@ export async function issueNonce(db: Db, env: ApiEnv): Promise<IssuedNonce> {
   await db.$executeRaw`
     DELETE FROM "AuthNonce" WHERE "nonce" IN (
       SELECT "nonce" FROM "AuthNonce" WHERE "expiresAt" < now() - interval '1 day' LIMIT 100)`;
+  await pruneRateLimitBuckets(db);
   const uri = new URL(env.SIWE_URI);
   return {
     nonce,
