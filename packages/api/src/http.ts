@@ -77,6 +77,14 @@ async function readLimited(req: Request, max: number): Promise<ArrayBuffer | nul
   return out;
 }
 
+/**
+ * A JSON key `__proto__` (any escaping aside) is refused outright: the transformer silently drops it,
+ * which is safe, but such input is never legitimate and the client should hear so (threat A6).
+ */
+const POLLUTION_KEY = /"(?:__proto__|\\u005f\\u005fproto\\u005f\\u005f)"\s*:/i;
+const pollution = () =>
+  jsonError(400, "BAD_REQUEST", "Invalid input — keys named __proto__ are not accepted.");
+
 export async function handleTrpcRequest(req: Request, opts: HandleOptions): Promise<Response> {
   let env: ApiEnv;
   try {
@@ -121,9 +129,12 @@ export async function handleTrpcRequest(req: Request, opts: HandleOptions): Prom
       if (error instanceof BodyTooLarge) return tooLarge();
       throw error;
     }
+    if (body && POLLUTION_KEY.test(new TextDecoder().decode(body))) return pollution();
     forwarded = new Request(req.url, { method: req.method, headers: req.headers, body: body ?? undefined });
   } else if (req.url.length > 16_384) {
     return jsonError(414, "URI_TOO_LONG", "The request URL is too long; send large inputs with POST.");
+  } else if (POLLUTION_KEY.test(new URL(req.url).searchParams.get("input") ?? "")) {
+    return pollution();
   }
 
   const clientIp = clientIpFrom(req.headers, env.TRUSTED_PROXY_COUNT);

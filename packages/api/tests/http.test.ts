@@ -124,6 +124,46 @@ describe("handleTrpcRequest", () => {
   });
 });
 
+describe("input abuse over HTTP (A6)", () => {
+  it("refuses prototype-pollution keys, unknown enums and malformed ids with 400 and writes nothing", async () => {
+    const id = "00000000-0000-4000-8000-000000000000";
+    const before = await db.db.datasetSplit.count();
+    const bodies = [
+      `{"json":{"challengeId":"${id}","kind":"PUBLIC","__proto__":{"isAdmin":true}}}`,
+      `{"json":{"challengeId":"${id}","kind":"PUBLIC","constructor":{"prototype":{"x":1}}}}`,
+      `{"json":{"challengeId":"${id}","kind":"SECRET"}}`,
+      `{"json":{"challengeId":"../../etc/passwd","kind":"PUBLIC"}}`,
+    ];
+    for (const body of bodies) {
+      const input = encodeURIComponent(body.slice('{"json":'.length, -1));
+      const res = await handleTrpcRequest(
+        new Request(
+          `${base}/dataset.download?input=${encodeURIComponent('{"json":')}${input}${encodeURIComponent("}")}`,
+        ),
+        { endpoint: "/api/trpc", env: testEnv(), context: { db, chain: null } },
+      );
+      expect(res.status, body).toBe(400);
+      expect({} as Record<string, unknown>).not.toHaveProperty("isAdmin");
+    }
+    // The same key in a POST body, plain or \u-escaped.
+    for (const key of ["__proto__", "\\u005f\\u005fproto\\u005f\\u005f"]) {
+      const res = await handleTrpcRequest(
+        new Request(`${base}/auth.verify`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: `{"json":{"message":"m","signature":"0x00","${key}":{"isAdmin":true}}}`,
+        }),
+        { endpoint: "/api/trpc", env: testEnv(), context: { db, chain: null } },
+      );
+      expect(res.status, key).toBe(400);
+      expect(((await res.json()) as { error: { json: { message: string } } }).error.json.message).toMatch(
+        /__proto__/,
+      );
+    }
+    expect(await db.db.datasetSplit.count()).toBe(before);
+  });
+});
+
 describe("clientIpFrom", () => {
   it("takes the entry the outermost trusted proxy appended", () => {
     const h = new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.5, 10.0.0.2" });
