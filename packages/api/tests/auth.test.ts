@@ -253,15 +253,30 @@ describe("sign-in rate limit (A7)", () => {
     await (await callerFor(db, { env, clientIp: "198.51.100.8" })).api.auth.nonce();
   });
 
-  it("limits verify per address across IPs", async () => {
+  it("limits verified sign-ins per address across IPs, and garbage in a victim's name spends none of it", async () => {
     const env = testEnv({ RATE_LIMIT_AUTH_PER_MINUTE: "2" });
-    const message = siweMessage(bob, "NeverIssuedNonceForRateLimit0001");
-    const signature = await bob.signMessage({ message });
-    for (let i = 0; i < 2; i++) {
+    // An attacker floods verify with the victim's address from many IPs: bad signatures never count.
+    for (let i = 0; i < 4; i++) {
+      const message = siweMessage(bob, await freshNonce(`198.51.100.${40 + i}`));
       const { api } = await callerFor(db, { env, clientIp: `198.51.100.${20 + i}` });
-      await expectTRPCError(api.auth.verify({ message, signature }), "UNAUTHORIZED");
+      await expectTRPCError(
+        api.auth.verify({ message, signature: await alice.signMessage({ message }) }),
+        "UNAUTHORIZED",
+      );
     }
-    const { api } = await callerFor(db, { env, clientIp: "198.51.100.30" });
-    await expectTRPCError(api.auth.verify({ message, signature }), "TOO_MANY_REQUESTS");
+    for (let i = 0; i < 2; i++) {
+      const message = siweMessage(bob, await freshNonce(`198.51.100.${50 + i}`));
+      const { api } = await callerFor(db, { env, clientIp: `198.51.100.${30 + i}` });
+      await api.auth.verify({ message, signature: await bob.signMessage({ message }) });
+    }
+    const nonce = await freshNonce("198.51.100.60");
+    const message = siweMessage(bob, nonce);
+    const { api } = await callerFor(db, { env, clientIp: "198.51.100.39" });
+    await expectTRPCError(
+      api.auth.verify({ message, signature: await bob.signMessage({ message }) }),
+      "TOO_MANY_REQUESTS",
+    );
+    // A refused sign-in leaves the nonce usable for later.
+    expect((await db.db.authNonce.findUniqueOrThrow({ where: { nonce } })).usedAt).toBeNull();
   });
 });

@@ -42,7 +42,7 @@ export const authRouter = {
       signature: input.signature,
       userAgent: ctx.headers.get("user-agent"),
       chain: ctx.chain,
-      beforeNonceCheck: (address) =>
+      afterSignature: (address) =>
         enforceRateLimit(db, "sign-in", [`auth:addr:${address}`], authRule(ctx.env)),
     });
     ctx.resHeaders.append("set-cookie", sessionCookie(ctx.env, result.token, result.session.expiresAt));

@@ -114,8 +114,11 @@ export interface VerifyOptions {
   userAgent: string | null;
   /** Resolves ERC-1271 signatures; without it only EOAs can sign in. */
   chain: SiweChainReader | null;
-  /** Called after the message parsed, before any database work (per-address rate limit). */
-  beforeNonceCheck?: (address: `0x${string}`) => Promise<void>;
+  /**
+   * Called once the signature has verified, before the nonce is consumed (the per-address rate
+   * limit): only the address's owner can spend its budget, so nobody can lock a victim out.
+   */
+  afterSignature?: (address: `0x${string}`) => Promise<void>;
 }
 
 /** Checks a signed ERC-4361 message and opens a session (see the header for the order of checks). */
@@ -194,8 +197,6 @@ export async function verifySignIn(db: Db, env: ApiEnv, opts: VerifyOptions): Pr
     deny(`This sign-in message is not valid. ${again}`);
   }
 
-  await opts.beforeNonceCheck?.(address);
-
   // Peek (do not consume) the nonce.
   const stored = await db.authNonce.findUnique({ where: { nonce: m.nonce } });
   if (!stored) deny(`This sign-in message's nonce was not issued by this server. ${again}`);
@@ -206,6 +207,7 @@ export async function verifySignIn(db: Db, env: ApiEnv, opts: VerifyOptions): Pr
   }
 
   const kind = await checkSignature(env, m.address, opts.message, opts.signature, opts.chain);
+  await opts.afterSignature?.(address);
 
   const ttl = kind === "contract" ? env.SESSION_TTL_CONTRACT_SECONDS : env.SESSION_TTL_SECONDS;
   return db.$transaction(async (tx) => {
