@@ -228,12 +228,13 @@ export function ptauPath(power, buildDir = DEFAULT_BUILD_DIR) {
 }
 
 // ----------------------------------------------------------------------------------------------
-// Locking: `npm run build` and a test's beforeAll may run at once. Outputs are written atomically
-// and deterministically, so a race would only waste CPU; the lock avoids that.
+// Locking: `npm run build` and tests' beforeAll (of several packages) may run at once. Outputs are
+// written atomically and deterministically, so a race would only waste CPU; locks avoid that. One
+// lock per circuit (build/.locks/<id>, held while that circuit compiles or sets up) and one per dev
+// ptau power, so a process that needs only the CI circuit never waits for the benchmark's compile.
 
-async function withLock(buildDir, fn, log) {
-  const lockDir = path.join(buildDir, ".lock");
-  await fsp.mkdir(buildDir, { recursive: true });
+async function withLock(lockDir, fn, log) {
+  await fsp.mkdir(path.dirname(lockDir), { recursive: true });
   let announced = false;
   for (;;) {
     try {
@@ -427,6 +428,15 @@ export async function ensureDevPtau(
 ) {
   const final = ptauPath(power, buildDir);
   if (await exists(final)) return { file: final, cached: true, seconds: 0 };
+  return withLock(
+    path.join(buildDir, ".locks", `ptau-${power}`),
+    () => makeDevPtau(power, final, { log, verbose }),
+    log,
+  );
+}
+
+async function makeDevPtau(power, final, { log, verbose }) {
+  if (await exists(final)) return { file: final, cached: true, seconds: 0 }; // made while we waited
   await fsp.mkdir(path.dirname(final), { recursive: true });
   const logger = snarkLogger(log, verbose);
   const tmp = (step) => `${final}.${step}.tmp-${process.pid}`;
@@ -746,52 +756,44 @@ export async function buildAll(options = {}) {
       );
   }
   const entries = ids ? registry.filter((e) => ids.includes(e.id)) : registry;
-  return withLock(
-    buildDir,
-    async () => {
-      const opts = { buildDir, log, force, verbose };
-      // A pipeline, because a first build must stay short on 2 cores:
-      // - the dev powers of tau (this process and its workers) is generated while circom2
-      //   compiles (child processes); it is started early only when some dev-ptau entry has no
-      //   artifact yet (so it will need it);
-      // - up to `parallelism` compiles run at once, the largest domain first (the longest
-      //   compile is the critical path);
-      // - each entry's setup starts as soon as its compile is done, one setup at a time (a setup
-      //   already uses every core through the curve's worker threads).
-      const ptauTasks = new Map();
-      for (const entry of entries) {
-        if (entry.setup !== "dev-ptau" || ptauTasks.has(entry.power)) continue;
-        if (!force && (await exists(artifactPaths(entry.id, buildDir).artifact))) continue;
-        const task = ensureDevPtau(entry.power, { buildDir, log, verbose });
-        task.catch(() => {}); // awaited (and rethrown) by setupOne
-        ptauTasks.set(entry.power, task);
-      }
-      const parallelism = Math.max(1, Math.min(2, os.availableParallelism()));
-      const compileSlot = limiter(parallelism);
-      const setupSlot = limiter(1);
-      const byCompileOrder = [...entries].sort((a, b) => b.power - a.power);
-      const tasks = new Map();
-      for (const entry of byCompileOrder) {
-        tasks.set(
-          entry.id,
-          (async () => {
-            const compiled = await compileSlot(() => compileOne(entry, opts));
-            return setupSlot(() => setupOne(entry, compiled, { ...opts, ptauTasks }));
-          })(),
-        );
-      }
-      // Wait for everything (never release the lock with work in flight), then report the
-      // first failure.
-      const settled = await Promise.allSettled([
-        ...entries.map((e) => tasks.get(e.id)),
-        ...ptauTasks.values(),
-      ]);
-      const failed = settled.find((r) => r.status === "rejected");
-      if (failed) throw failed.reason;
-      return settled.slice(0, entries.length).map((r) => r.value);
-    },
-    log,
-  );
+  const opts = { buildDir, log, force, verbose };
+  // A pipeline, because a first build must stay short on 2 cores:
+  // - the dev powers of tau (this process and its workers) is generated while circom2 compiles
+  //   (child processes); it is started early only when some dev-ptau entry has no artifact yet
+  //   (so it will need it);
+  // - up to `parallelism` compiles run at once, the largest domain first (the longest compile is
+  //   the critical path);
+  // - each entry's setup starts as soon as its compile is done, one setup at a time (a setup
+  //   already uses every core through the curve's worker threads);
+  // - an entry's lock is held only while this process works on it (not while it waits for a slot).
+  const ptauTasks = new Map();
+  for (const entry of entries) {
+    if (entry.setup !== "dev-ptau" || ptauTasks.has(entry.power)) continue;
+    if (!force && (await exists(artifactPaths(entry.id, buildDir).artifact))) continue;
+    const task = ensureDevPtau(entry.power, { buildDir, log, verbose });
+    task.catch(() => {}); // awaited (and rethrown) by setupOne
+    ptauTasks.set(entry.power, task);
+  }
+  const parallelism = Math.max(1, Math.min(2, os.availableParallelism()));
+  const compileSlot = limiter(parallelism);
+  const setupSlot = limiter(1);
+  const entryLock = (id, fn) => withLock(path.join(buildDir, ".locks", id), fn, log);
+  const byCompileOrder = [...entries].sort((a, b) => b.power - a.power);
+  const tasks = new Map();
+  for (const entry of byCompileOrder) {
+    tasks.set(
+      entry.id,
+      (async () => {
+        const compiled = await compileSlot(() => entryLock(entry.id, () => compileOne(entry, opts)));
+        return setupSlot(() => entryLock(entry.id, () => setupOne(entry, compiled, { ...opts, ptauTasks })));
+      })(),
+    );
+  }
+  // Wait for everything (never leave work in flight), then report the first failure.
+  const settled = await Promise.allSettled([...entries.map((e) => tasks.get(e.id)), ...ptauTasks.values()]);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.slice(0, entries.length).map((r) => r.value);
 }
 
 /** Build one circuit and return its artifact.json contents. */
