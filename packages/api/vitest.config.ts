@@ -1,3 +1,3 @@
 import { packageTestConfig } from "../../vitest.shared.ts";
 
-export default packageTestConfig("api");
+export default packageTestConfig("api", { setupFiles: ["tests/setup.ts"] });
