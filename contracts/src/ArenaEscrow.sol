@@ -44,6 +44,8 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     uint256 public constant MAX_BATCHES = 4096;
     /// @dev Batches tracked in the competitor's slot (the 120 bits left free there).
     uint256 private constant LOW_BATCHES = 120;
+    /// @dev Position of K in a board's order word (below it: 4 bits per rank, 10 ranks).
+    uint256 private constant K_SHIFT = 40;
 
     /// @notice Registry the verifiers are taken from (at creation only).
     VerifierRegistry public immutable registry;
@@ -53,9 +55,14 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     mapping(uint256 id => mapping(address competitor => Competitor)) private _competitors;
     mapping(uint256 id => mapping(address sponsor => uint256 amount)) private _deposits;
     mapping(uint256 id => mapping(address sponsor => bool)) private _refundClaimed;
-    /// @dev Rows 0..boardSize-1 of each top-K leaderboard; the size lives in the challenge's slot, so the
-    ///      first accepted proof does not pay for a fresh length slot.
-    mapping(uint256 id => mapping(uint256 rank => LeaderboardEntry)) private _board;
+    /// @dev Rows of each top-K leaderboard, one word each, in no particular order: row slots
+    ///      0..boardSize-1 are filled (the size lives in the challenge's slot). A row is stored as its sort
+    ///      key (see {_rowKey}): a greater key ranks higher, so comparing two rows is one `>`.
+    mapping(uint256 id => mapping(uint256 slot => uint256 key)) private _board;
+    /// @dev Per challenge: the ranking of the row slots, 4 bits per rank (bits 4r..4r+3 = the slot of
+    ///      rank r, ranks 0..boardSize-1), and K at bits 40..47 (so a proof never reads `payoutBps`'s
+    ///      length). Rows never move: a proof rewrites one row and this word, whatever the rank.
+    mapping(uint256 id => uint256 order) private _boardOrder;
     /// @dev Accepted batches >= 120 of batched challenges, 256 per word (word = index / 256); batches
     ///      below 120 live in the competitor's own slot (`lowBatchBits`), which the proof writes anyway.
     mapping(uint256 id => mapping(address competitor => mapping(uint256 word => uint256 bits))) private _batchBits;
@@ -103,12 +110,14 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         c.metadataHash = params.metadataHash;
         c.payoutBps = params.payoutBps;
         // The organiser pays for the leaderboard's storage: each of the K rows gets a non-zero
-        // placeholder (never read: only rows below boardSize count), so the proof that first fills a row
-        // pays a 2,900-gas rewrite instead of a 22,100-gas fresh slot.
-        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
-        for (uint256 r; r < params.payoutBps.length; ++r) {
-            board[r].committedAt = type(uint64).max;
+        // placeholder (never read: only rows below boardSize count), and the order word holds K, so the
+        // proof that first fills a row pays a 2,900-gas rewrite instead of a 22,100-gas fresh slot.
+        mapping(uint256 => uint256) storage board = _board[id];
+        uint256 k = params.payoutBps.length;
+        for (uint256 r; r < k; ++r) {
+            board[r] = 1;
         }
+        _boardOrder[id] = k << K_SHIFT;
         emit ChallengeCreated(id, msg.sender, params.circuitId, entry.verifier, msg.value, params);
     }
 
@@ -215,7 +224,7 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         if (c.revealedAt == 0 || block.timestamp < c.proveDeadline) revert ArenaEscrow__WrongPhase(id, _phase(c));
         Competitor storage p = _competitors[id][msg.sender];
         if (p.prizeClaimed) revert ArenaEscrow__AlreadyClaimed();
-        (bool found, uint256 rank) = _rankOf(id, msg.sender);
+        (bool found, uint256 rank) = _rankOf(id, c, msg.sender, p);
         if (!found) revert ArenaEscrow__NothingToClaim();
         uint256 amount = (c.totalDeposits * c.payoutBps[rank]) / BPS;
         if (amount == 0) revert ArenaEscrow__NothingToClaim();
@@ -316,9 +325,14 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
     /// @inheritdoc IArenaEscrow
     function leaderboard(uint256 id) external view returns (LeaderboardEntry[] memory rows) {
         uint256 n = _challenges[id].boardSize;
+        uint256 order = _boardOrder[id];
+        mapping(uint256 => uint256) storage board = _board[id];
         rows = new LeaderboardEntry[](n);
-        for (uint256 i; i < n; ++i) {
-            rows[i] = _board[id][i];
+        for (uint256 r; r < n; ++r) {
+            uint256 key = board[_slotAt(order, r)];
+            rows[r] = LeaderboardEntry({
+                competitor: address(~uint160(key)), correct: uint32(key >> 224), committedAt: ~uint64(key >> 160)
+            });
         }
     }
 
@@ -344,7 +358,7 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         Phase phase = _phase(c);
         Competitor storage p = _competitors[id][account];
         if (phase == Phase.Settled && !p.prizeClaimed) {
-            (bool found, uint256 rank) = _rankOf(id, account);
+            (bool found, uint256 rank) = _rankOf(id, c, account, p);
             if (found) prize = (c.totalDeposits * c.payoutBps[rank]) / BPS;
         }
         bool settling = phase == Phase.Settled || phase == Phase.RevealMissed;
@@ -411,14 +425,34 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         signals[4] = uint256(uint160(msg.sender));
         if (!_verify(c.verifier, pA, pB, pC, signals)) revert ArenaEscrow__InvalidProof();
 
-        uint32 total = p.correct + correct;
-        uint64 committedAt = p.committedAt;
+        (uint32 total, uint64 committedAt, bool ranked) = _score(id, c, p, correct);
+        emit ProofAccepted(id, msg.sender, batchIndex, batchCommitment, correct, total, committedAt, ranked);
+    }
+
+    /// @dev Adds an accepted batch's `correct` to the sender's score and updates the leaderboard.
+    function _score(
+        uint256 id,
+        Challenge storage c,
+        Competitor storage p,
+        uint32 correct
+    ) private returns (uint32 total, uint64 committedAt, bool ranked) {
+        uint32 before = p.correct;
+        total = before + correct;
+        committedAt = p.committedAt;
         p.scored = true;
         p.correct = total;
-        ++p.batchesScored;
-        // A first (or only) batch cannot be on the board yet; later batches move the existing row up.
-        bool ranked = total >= c.minCorrect && _place(id, c, msg.sender, total, committedAt, p.batchesScored > 1);
-        emit ProofAccepted(id, msg.sender, batchIndex, batchCommitment, correct, total, committedAt, ranked);
+        uint16 batches = p.batchesScored + 1;
+        p.batchesScored = batches;
+        // A first (or only) batch cannot be on the board yet; a later batch of a competitor whose previous
+        // sum qualified may already have a row, which then moves up (scores only grow).
+        uint32 minCorrect = c.minCorrect;
+        ranked = total >= minCorrect
+            && _place(
+                id,
+                c,
+                _rowKey(msg.sender, total, committedAt),
+                batches > 1 && before >= minCorrect ? _rowKey(msg.sender, before, committedAt) : 0
+            );
     }
 
     function _get(uint256 id) private view returns (Challenge storage c) {
@@ -474,65 +508,102 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         return c.bond / c.committerCount;
     }
 
-    function _rankOf(uint256 id, address account) private view returns (bool found, uint256 rank) {
-        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
-        uint256 n = _challenges[id].boardSize;
-        for (uint256 i; i < n; ++i) {
-            if (board[i].competitor == account) return (true, i);
-        }
-        return (false, 0);
-    }
-
-    /// @dev Puts `competitor` with score `correct` into the board of challenge `id`, a list sorted by
-    ///      (correct desc, committedAt asc, address asc) of at most K = payoutBps.length rows. When
-    ///      `mayBeListed` (a later batch of a batched challenge) and the competitor already has a row, the
-    ///      row moves up (scores only grow); otherwise it is inserted and the last row falls off a full
-    ///      board. O(K), K <= 10. Returns whether the competitor is on the board afterwards.
-    function _place(
+    /// @dev Rank of `account` on the board of challenge `id` (O(log K) row reads). A competitor's row, if
+    ///      any, holds their current score and commit time (every accepted proof updates it, and commit
+    ///      times are frozen once proving starts), so its key is known and found by an exact match.
+    function _rankOf(
         uint256 id,
         Challenge storage c,
-        address competitor,
-        uint32 correct,
-        uint64 committedAt,
-        bool mayBeListed
-    ) private returns (bool) {
-        mapping(uint256 => LeaderboardEntry) storage board = _board[id];
-        uint256 k = c.payoutBps.length;
+        address account,
+        Competitor storage p
+    ) private view returns (bool found, uint256 rank) {
+        if (!p.scored) return (false, 0);
+        return _find(_board[id], _boardOrder[id], c.boardSize, _rowKey(account, p.correct, p.committedAt));
+    }
+
+    /// @dev The ranked position of row `key` among ranks [0, n), if it is on the board.
+    function _find(
+        mapping(uint256 => uint256) storage board,
+        uint256 order,
+        uint256 n,
+        uint256 key
+    ) private view returns (bool found, uint256 rank) {
+        rank = _countBetter(board, order, n, key);
+        found = rank < n && board[_slotAt(order, rank)] == key;
+    }
+
+    /// @dev Sort key of a row, the stored form of {LeaderboardEntry}: correct in bits 224..255, the
+    ///      complement of the commit time in bits 160..223 and the complement of the address in bits
+    ///      0..159, so a greater key ranks higher (correct desc, then commit time asc, then address asc)
+    ///      and two competitors' keys never tie. Never 0 for a real row (an address is never all ones).
+    function _rowKey(address competitor, uint32 correct, uint64 committedAt) private pure returns (uint256) {
+        return (uint256(correct) << 224) | (uint256(~committedAt) << 160) | uint256(~uint160(competitor));
+    }
+
+    /// @dev Slot of the row at rank `r` in a board's order word.
+    function _slotAt(uint256 order, uint256 r) private pure returns (uint256) {
+        return (order >> (r << 2)) & 0xf;
+    }
+
+    /// @dev Number of rows among ranks [0, hi) that rank above `key`: a binary search over the ranking,
+    ///      at most 4 row reads for 10 rows.
+    function _countBetter(
+        mapping(uint256 => uint256) storage board,
+        uint256 order,
+        uint256 hi,
+        uint256 key
+    ) private view returns (uint256 lo) {
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (board[_slotAt(order, mid)] > key) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+
+    /// @dev Puts row `key` onto the board of challenge `id` (at most K = payoutBps.length rows ranked
+    ///      by key, i.e. correct desc, committedAt asc, address asc). `oldKey` (0 if none) is the
+    ///      competitor's previous row, if they may have one (a later batch): when found, that row is
+    ///      rewritten in place and moves up in the ranking (scores only grow). Otherwise a new row takes
+    ///      the next free slot, or on a full board the slot of the last-ranked row, which falls off.
+    ///      Reads at most 8 rows (two binary searches, the second below the new rank), writes one row and
+    ///      the order word: O(log K) storage and O(1) bit shuffling, K <= 10. Returns whether the competitor is on the board.
+    function _place(uint256 id, Challenge storage c, uint256 key, uint256 oldKey) private returns (bool) {
+        mapping(uint256 => uint256) storage board = _board[id];
+        uint256 order = _boardOrder[id];
+        uint256 k = order >> K_SHIFT;
         uint256 n = c.boardSize;
-        // `from`: the row that gets overwritten while shifting (the competitor's old row, or the row
-        // after the last one, which is dropped when the board is full).
+        // The competitor's own row (key <= new key) never counts, so this is also their rank among the others.
+        uint256 pos = _countBetter(board, order, n, key);
+        if (pos >= k) return false; // only possible on a full board, below its last row
+        // `from`: the rank of the competitor's current row (at or below `pos`), or n if they have none.
         uint256 from = n;
-        if (mayBeListed) {
-            (bool found, uint256 rank) = _rankOf(id, competitor);
-            if (found) from = rank;
+        if (oldKey != 0) {
+            uint256 rank = pos + _countBetter(board, order >> (pos << 2), n - pos, oldKey);
+            if (rank < n && board[_slotAt(order, rank)] == oldKey) from = rank;
         }
-        uint256 pos = from;
-        while (pos > 0 && _better(correct, committedAt, competitor, board[pos - 1])) --pos;
-        if (pos >= k) return false;
-        if (from == n) {
-            if (n < k) {
-                // forge-lint: disable-next-line(unsafe-typecast)
-                c.boardSize = uint8(n + 1); // n < k <= MAX_WINNERS = 10
-            } else {
-                from = k - 1;
-            }
+        uint256 slot;
+        if (from < n) {
+            slot = _slotAt(order, from);
+        } else if (n < k) {
+            slot = n;
+            // forge-lint: disable-next-line(unsafe-typecast)
+            c.boardSize = uint8(n + 1); // n < k <= MAX_WINNERS = 10
+        } else {
+            from = k - 1;
+            slot = _slotAt(order, from);
         }
-        for (uint256 i = from; i > pos; --i) {
-            board[i] = board[i - 1];
-        }
-        board[pos] = LeaderboardEntry({competitor: competitor, correct: correct, committedAt: committedAt});
+        _boardOrder[id] = _move(order, from, pos, slot);
+        board[slot] = key;
         return true;
     }
 
-    function _better(
-        uint32 correct,
-        uint64 committedAt,
-        address competitor,
-        LeaderboardEntry storage other
-    ) private view returns (bool) {
-        if (correct != other.correct) return correct > other.correct;
-        if (committedAt != other.committedAt) return committedAt < other.committedAt;
-        return competitor < other.competitor;
+    /// @dev The order word with `slot` put at rank `pos` and what was at rank `from` (>= pos) removed:
+    ///      ranks pos..from-1 move down by one, the others (and K) stay.
+    function _move(uint256 order, uint256 from, uint256 pos, uint256 slot) private pure returns (uint256) {
+        uint256 lowMask = (1 << (pos << 2)) - 1; // ranks 0..pos-1
+        uint256 midMask = ((1 << (from << 2)) - 1) & ~lowMask; // ranks pos..from-1
+        uint256 kept = order & ~(midMask | (uint256(0xf) << (from << 2)));
+        return kept | ((order & midMask) << 4) | (slot << (pos << 2));
     }
 
     /// @dev Calls the verifier with the fixed snarkjs ABI; a revert or malformed return counts as false.

@@ -736,7 +736,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         escrow.submitProof(id, pA, pB, pC, 10);
     }
 
-    /// E3: worst case for the bounded insertion: a new best score on a full 10-row board shifts every row.
+    /// E3: worst case for the bounded insertion: a new best score on a full 10-row board re-ranks every row.
     function test_submitProof_worstCaseInsertOnFullBoardIsBounded() public {
         IArenaEscrow.ChallengeParams memory p = _params(address(0));
         p.payoutBps = new uint16[](10);
@@ -765,7 +765,7 @@ contract ArenaEscrowTest is ArenaEscrowFixture {
         assertEq(board[9].correct, 21); // the lowest (20) fell off
     }
 
-    /// E3 / gas: the same on the standard 3-rank board (new best score, every row shifts).
+    /// E3 / gas: the same on the standard 3-rank board (new best score, every row moves down a rank).
     function test_submitProof_worstCaseInsertOnFullThreeRowBoard() public {
         uint256 id = _create(address(0));
         for (uint256 i; i < 4; ++i) {
