@@ -5,7 +5,9 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDb } from "@zkarena/db/testing";
 import { BN254_R, MLP_SHAPES, hiddenSplitCommitment, verifyBatchProof, batchProof } from "@zkarena/zk";
+import { arenaEscrowAbi } from "@zkarena/chain";
 import { handleTrpcRequest } from "../src/http.ts";
+import { REVEAL_EVENT } from "../src/services/release.ts";
 import { setLogSink } from "../src/log.ts";
 import { alice, bob, callerFor, carol, expectTRPCError, lower, sessionFor, testEnv } from "./helpers.ts";
 import type { Session } from "../src/trpc.ts";
@@ -458,5 +460,13 @@ describe("download rate limit (A7)", () => {
       "TOO_MANY_REQUESTS",
       /Retry after/,
     );
+  });
+});
+
+describe("the release gate's event", () => {
+  it("is the escrow's reveal event, with the challenge id as `id` (the indexer stores args by name)", () => {
+    const event = arenaEscrowAbi.find((item) => item.type === "event" && item.name === REVEAL_EVENT);
+    expect(event, `ArenaEscrow has no event ${REVEAL_EVENT}: update services/release.ts`).toBeDefined();
+    expect(event && "inputs" in event ? event.inputs.map((i) => i.name) : []).toContain("id");
   });
 });
