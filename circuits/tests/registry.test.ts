@@ -2,6 +2,7 @@
 // MLP_SHAPES must agree with it, and every compiled circuit must have the registry's public
 // signals and pinned constraint count (a regression fails here, printing the new number).
 import { beforeAll, describe, expect, it } from "vitest";
+import * as snarkjs from "snarkjs";
 import {
   artifactPaths,
   buildAll,
@@ -75,6 +76,15 @@ describe("compiled circuits match the registry", () => {
     // snarkjs adds one row per public input plus one: the domain must hold them.
     expect(2 ** entry.power).toBeGreaterThanOrEqual(r1cs.nConstraints + r1cs.nPubInputs + r1cs.nOutputs + 1);
     expect(2 ** (entry.power - 1)).toBeLessThan(r1cs.nConstraints + r1cs.nPubInputs + r1cs.nOutputs + 1);
+  });
+
+  it("reads r1cs headers as snarkjs' r1cs info does (the build no longer parses whole files)", async () => {
+    for (const id of ["commitment-n4", MLP_SHAPES.ci.id, MLP_SHAPES.ciLinear.id]) {
+      const ours = info.get(id)!;
+      const theirs = await snarkjs.r1cs.info(artifactPaths(id).r1cs, null);
+      for (const key of ["nVars", "nOutputs", "nPubInputs", "nPrvInputs", "nLabels", "nConstraints"] as const)
+        expect(ours[key], `${id} ${key}`).toBe(theirs[key]);
+    }
   });
 
   it("benchmark: constraints per sample, commitments included, are at most half the 18 075 anchor", () => {
