@@ -330,9 +330,9 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         rows = new LeaderboardEntry[](n);
         for (uint256 r; r < n; ++r) {
             uint256 key = board[_slotAt(order, r)];
-            rows[r] = LeaderboardEntry({
-                competitor: address(~uint160(key)), correct: uint32(key >> 224), committedAt: ~uint64(key >> 160)
-            });
+            rows[r].competitor = address(~uint160(key));
+            rows[r].correct = uint32(key >> 224);
+            rows[r].committedAt = ~uint64(key >> 160);
         }
     }
 
@@ -446,13 +446,9 @@ contract ArenaEscrow is IArenaEscrow, ReentrancyGuardTransient {
         // A first (or only) batch cannot be on the board yet; a later batch of a competitor whose previous
         // sum qualified may already have a row, which then moves up (scores only grow).
         uint32 minCorrect = c.minCorrect;
-        ranked = total >= minCorrect
-            && _place(
-                id,
-                c,
-                _rowKey(msg.sender, total, committedAt),
-                batches > 1 && before >= minCorrect ? _rowKey(msg.sender, before, committedAt) : 0
-            );
+        if (total < minCorrect) return (total, committedAt, false);
+        uint256 oldKey = batches > 1 && before >= minCorrect ? _rowKey(msg.sender, before, committedAt) : 0;
+        ranked = _place(id, c, _rowKey(msg.sender, total, committedAt), oldKey);
     }
 
     function _get(uint256 id) private view returns (Challenge storage c) {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Vm} from "forge-std/Test.sol";
 
 import {IArenaEscrow} from "../src/interfaces/IArenaEscrow.sol";
 import {ArenaEscrowFixture} from "./ArenaEscrow.t.sol";
@@ -367,5 +368,101 @@ contract ArenaEscrowBatchedTest is ArenaEscrowFixture {
         }
         assertEq(escrow.competitorOf(id, alice).correct, 17);
         assertEq(escrow.competitorOf(id, alice).batchesScored, 17);
+    }
+
+    /// The board against a reference model, K = 10: 14 competitors (commit-time ties) send random batch
+    /// scores (0 included, minCorrect 10) in a random order, so rows enter, move up, fall off and come
+    /// back; after every proof the board equals the top 10 of all qualifying sums, sorted by (correct
+    /// desc, commit time asc, address asc), and `ranked` says whether the competitor is on it. At the end
+    /// every row's prize is its rank's share and nobody else has one.
+    function testFuzz_submitProof_tenRankBoardMatchesReferenceModel(uint256 seed) public {
+        IArenaEscrow.ChallengeParams memory p = _params(address(0));
+        _split(4);
+        p.testCommitment = BatchTree.root(commitments);
+        p.batchCount = 4;
+        p.payoutBps = new uint16[](10);
+        for (uint256 r; r < 10; ++r) {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            p.payoutBps[r] = uint16(1450 - 100 * r); // 1450, 1350, …, 550: every rank pays differently
+        }
+        vm.prank(organiser);
+        uint256 id = escrow.createChallenge{value: BOND}(p);
+        _fundEth(id, sponsor1, 10 ether);
+        IArenaEscrow.LeaderboardEntry[14] memory all;
+        for (uint256 i; i < 14; ++i) {
+            // a permutation, so address order differs from commit order
+            // forge-lint: disable-next-line(unsafe-typecast)
+            all[i].competitor = address(uint160(0x3000 + ((i * 5) % 14)));
+            vm.warp(T0 + (i % 3));
+            _commit(id, all[i].competitor, i + 1);
+            all[i].committedAt = uint64(T0 + (i % 3));
+        }
+        _reveal(id);
+        uint256[14] memory done; // batches sent per competitor
+        for (uint256 step; step < 40; ++step) {
+            seed = uint256(keccak256(abi.encode(seed, step)));
+            uint256 i = seed % 14;
+            if (done[i] == 4) continue;
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint32 correct = uint32((seed >> 8) % 9); // 0..8: several batches to reach minCorrect 10
+            verifier.accept(_batchSignals(id, all[i].competitor, done[i], correct));
+            all[i].correct += correct;
+            vm.recordLogs();
+            _submitBatch(id, all[i].competitor, done[i], correct);
+            ++done[i];
+            bool listed = _checkBoard(id, all, all[i].competitor) != UNRANKED;
+            Vm.Log[] memory logs = vm.getRecordedLogs();
+            bytes memory data = logs[logs.length - 1].data; // ProofAccepted: `ranked` is its last word
+            assertEq(data[data.length - 1] != 0, listed, "ProofAccepted.ranked");
+        }
+        vm.warp(PROVE_DL);
+        IArenaEscrow.LeaderboardEntry[] memory board = escrow.leaderboard(id);
+        for (uint256 i; i < 14; ++i) {
+            uint256 rank = _checkBoard(id, all, all[i].competitor);
+            uint256 share = rank == UNRANKED ? 0 : (10 ether * uint256(p.payoutBps[rank])) / 10_000;
+            (uint256 prize, uint256 refund, uint256 bond) = escrow.claimableOf(id, all[i].competitor);
+            assertEq(prize, share, "prize by rank");
+            assertEq(refund + bond, 0, "competitors are not sponsors; the bond is the organiser's");
+        }
+        assertLe(board.length, 10);
+    }
+
+    uint256 internal constant UNRANKED = type(uint256).max;
+
+    /// Asserts the board is the reference top 10 of `all`; returns the rank of `who`, or UNRANKED.
+    function _checkBoard(
+        uint256 id,
+        IArenaEscrow.LeaderboardEntry[14] memory all,
+        address who
+    ) internal view returns (uint256 rank) {
+        rank = UNRANKED;
+        // Reference: qualifying entries, selection-sorted by the ranking rule.
+        IArenaEscrow.LeaderboardEntry[14] memory ref;
+        uint256 n;
+        for (uint256 i; i < 14; ++i) {
+            if (all[i].correct >= 10) ref[n++] = all[i];
+        }
+        for (uint256 a; a < n; ++a) {
+            for (uint256 b = a + 1; b < n; ++b) {
+                if (_ranksAbove(ref[b], ref[a])) (ref[a], ref[b]) = (ref[b], ref[a]);
+            }
+        }
+        IArenaEscrow.LeaderboardEntry[] memory board = escrow.leaderboard(id);
+        assertEq(board.length, n < 10 ? n : 10, "board size");
+        for (uint256 r; r < board.length; ++r) {
+            assertEq(board[r].competitor, ref[r].competitor, "row competitor");
+            assertEq(board[r].correct, ref[r].correct, "row correct");
+            assertEq(board[r].committedAt, ref[r].committedAt, "row commit time");
+            if (board[r].competitor == who) rank = r;
+        }
+    }
+
+    function _ranksAbove(
+        IArenaEscrow.LeaderboardEntry memory a,
+        IArenaEscrow.LeaderboardEntry memory b
+    ) internal pure returns (bool) {
+        if (a.correct != b.correct) return a.correct > b.correct;
+        if (a.committedAt != b.committedAt) return a.committedAt < b.committedAt;
+        return a.competitor < b.competitor;
     }
 }
