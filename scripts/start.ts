@@ -264,7 +264,13 @@ async function deploy(env: StartEnv, rpcUrl: string): Promise<string[]> {
       privateKey?: string;
       deploymentsDir?: string;
       log?: (m: string) => void;
-    }): Promise<{ reused: boolean; deployment: { contracts: Record<string, { address: string }> } }>;
+    }): Promise<{
+      reused: boolean;
+      deployment: {
+        contracts: Record<string, { address: string }>;
+        verifiers?: Record<string, { address: string }>;
+      };
+    }>;
   };
   const result = await ensureDeployed({
     rpcUrl,
@@ -272,9 +278,14 @@ async function deploy(env: StartEnv, rpcUrl: string): Promise<string[]> {
     deploymentsDir: deploymentsDir(env),
     log: () => {},
   });
-  return Object.entries(result.deployment.contracts).map(
-    ([name, c]) => `${name} ${c.address} (${result.reused ? "re-used" : "deployed"})`,
-  );
+  const how = result.reused ? "re-used" : "deployed";
+  const verifiers = Object.keys(result.deployment.verifiers ?? {}).sort();
+  return [
+    ...Object.entries(result.deployment.contracts).map(([name, c]) => `${name} ${c.address} (${how})`),
+    ...(verifiers.length > 0
+      ? [`${verifiers.length} Groth16 verifiers registered (${how}): ${verifiers.join(", ")}`]
+      : []),
+  ];
 }
 
 async function seed(databaseUrl: string, chainId: number) {
