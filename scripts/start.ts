@@ -301,25 +301,27 @@ async function seed(databaseUrl: string, chainId: number) {
 
 /**
  * The api's secrets for this local stack (it runs `next start`, i.e. NODE_ENV=production, where the
- * api refuses public development defaults): SESSION_SECRET / DATASET_MASTER_KEY from the environment,
- * else random ones generated once and kept in ZKARENA_DATA_DIR/secrets.json (mode 0600), so sessions
- * and sealed hidden splits survive restarts. Delete the data folder and both are gone with the data.
+ * api refuses public development defaults). A value from the environment is used as given and never
+ * written anywhere; a missing one is generated once and kept in ZKARENA_DATA_DIR/secrets.json (mode
+ * 0600), so sessions and sealed hidden splits survive restarts. Delete the data folder and the
+ * generated ones are gone with the data they protect.
  */
-async function localSecrets(env: StartEnv): Promise<Record<string, string>> {
+async function localSecrets(env: StartEnv): Promise<Record<"SESSION_SECRET" | "DATASET_MASTER_KEY", string>> {
   const file = path.join(env.ZKARENA_DATA_DIR, "secrets.json");
-  let stored: Record<string, string> = {};
-  if (existsSync(file)) stored = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
-  const secrets = {
-    SESSION_SECRET: process.env.SESSION_SECRET || stored.SESSION_SECRET || randomBytes(32).toString("hex"),
-    DATASET_MASTER_KEY:
-      process.env.DATASET_MASTER_KEY || stored.DATASET_MASTER_KEY || randomBytes(32).toString("hex"),
+  const stored = existsSync(file)
+    ? (JSON.parse(await readFile(file, "utf8")) as Partial<Record<string, string>>)
+    : {};
+  const generated = { ...stored };
+  const pick = (name: "SESSION_SECRET" | "DATASET_MASTER_KEY"): string => {
+    const given = env[name];
+    if (given) return given;
+    generated[name] ??= randomBytes(32).toString("hex");
+    return generated[name];
   };
-  if (
-    secrets.SESSION_SECRET !== stored.SESSION_SECRET ||
-    secrets.DATASET_MASTER_KEY !== stored.DATASET_MASTER_KEY
-  ) {
+  const secrets = { SESSION_SECRET: pick("SESSION_SECRET"), DATASET_MASTER_KEY: pick("DATASET_MASTER_KEY") };
+  if (Object.keys(generated).some((k) => generated[k] !== stored[k])) {
     await mkdir(env.ZKARENA_DATA_DIR, { recursive: true });
-    await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    await writeFile(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   }
   return secrets;
 }
@@ -351,8 +353,8 @@ async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chai
         ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
         ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
         // Sign-In with Ethereum checks messages against the address people open (README, Quick start).
-        SIWE_DOMAIN: process.env.SIWE_DOMAIN || `127.0.0.1:${env.ZKARENA_WEB_PORT}`,
-        SIWE_URI: process.env.SIWE_URI || `http://127.0.0.1:${env.ZKARENA_WEB_PORT}`,
+        SIWE_DOMAIN: env.SIWE_DOMAIN ?? `127.0.0.1:${env.ZKARENA_WEB_PORT}`,
+        SIWE_URI: env.SIWE_URI ?? `http://127.0.0.1:${env.ZKARENA_WEB_PORT}`,
         ...(await localSecrets(env)),
       },
     },
