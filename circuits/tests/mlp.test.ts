@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
+import { mod, rawPack, rng } from "./support.ts";
 import {
   BN254_R,
   artifactPaths,
@@ -18,7 +19,6 @@ import {
 } from "../scripts/lib.mjs";
 import {
   MLP_SHAPES,
-  PACK_BITS,
   infer,
   mlpCircuitInput,
   poseidonChain,
@@ -47,16 +47,6 @@ let artifact: CircuitArtifact;
 let vk: unknown;
 let tmp: string;
 
-// Deterministic pseudo-random numbers (mulberry32), so failures reproduce.
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: () => number, lo: number, hi: number) => BigInt(lo + Math.floor(r() * (hi - lo + 1)));
 
 /** A random in-range model and batch; about half of the labels equal the model's prediction. */
@@ -102,8 +92,6 @@ async function witness(input: snarkjs.CircuitInput): Promise<bigint[]> {
   });
 }
 
-const mod = (x: bigint) => ((x % BN254_R) + BN254_R) % BN254_R;
-
 function violated(constraints: snarkjs.r1cs.R1csJson["constraints"], w: readonly bigint[]): number[] {
   const lc = (terms: snarkjs.r1cs.LinearCombination) => {
     let acc = 0n;
@@ -115,26 +103,6 @@ function violated(constraints: snarkjs.r1cs.R1csJson["constraints"], w: readonly
     if (mod(lc(a) * lc(b)) !== lc(c)) bad.push(i);
   });
   return bad;
-}
-
-/** The circuit's packing WITHOUT range checks: lets a test build a commitment that matches an
- *  out-of-range value, so that only the range check can reject it. */
-function rawPack(values: readonly bigint[], bits: readonly number[]): bigint[] {
-  const out: bigint[] = [];
-  let acc = 0n;
-  let used = PACK_BITS;
-  values.forEach((v, i) => {
-    const b = bits[i] as number;
-    if (used + b > PACK_BITS) {
-      if (i > 0) out.push(acc);
-      acc = 0n;
-      used = 0;
-    }
-    acc = mod(acc + mod(v) * (1n << BigInt(used)));
-    used += b;
-  });
-  out.push(acc);
-  return out;
 }
 
 /** Circuit input with the reference's public signals, then `patch` applied to the private part. */

@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
+import { rawPack, rng } from "./support.ts";
 import { BN254_R, artifactPaths, buildCircuit, releaseCurves } from "../scripts/lib.mjs";
 import {
   MLP_SHAPES,
-  PACK_BITS,
   infer,
   mlpCircuitInput,
   poseidonChain,
@@ -36,17 +36,7 @@ afterAll(async () => {
   await releaseCurves();
 });
 
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: () => number, lo: bigint, hi: bigint) => lo + BigInt(Math.floor(r() * Number(hi - lo + 1n)));
-const mod = (x: bigint) => ((x % BN254_R) + BN254_R) % BN254_R;
 
 type Kind = "random" | "extreme" | "saturated";
 
@@ -89,25 +79,6 @@ function request(shape: MlpShape, kind: Kind, seed: number): MlpProofRequest {
     challengeId: int(r, 1n, 1n << 60n),
     submitter: (1n << 160n) - 1n - int(r, 0n, 1n << 40n),
   };
-}
-
-/** The circuit's packing WITHOUT range checks (see tests/mlp.test.ts). */
-function rawPack(values: readonly bigint[], bits: readonly number[]): bigint[] {
-  const out: bigint[] = [];
-  let acc = 0n;
-  let used = PACK_BITS;
-  values.forEach((v, i) => {
-    const b = bits[i] as number;
-    if (used + b > PACK_BITS) {
-      if (i > 0) out.push(acc);
-      acc = 0n;
-      used = 0;
-    }
-    acc = mod(acc + mod(v) * (1n << BigInt(used)));
-    used += b;
-  });
-  out.push(acc);
-  return out;
 }
 
 describe.each([["demo" as const], ["benchmark" as const]])("%s shape", (name) => {
