@@ -12,3 +12,4 @@ export * from "./batch-root.ts";
 export * from "./artifacts.ts";
 export * from "./batch.ts";
 export * from "./sdk.ts";
+export * from "./onnx.ts";
