@@ -6,3 +6,4 @@ export * from "./clients.ts";
 export * from "./deployments.ts";
 export * from "./env.ts";
 export * from "./health.ts";
+export * from "./read.ts";
