@@ -163,7 +163,8 @@ export async function reorg(chain: Chain, depth: number, txs: [Hex, number][] = 
 /**
  * Every indexed table as plain data, ordered by natural keys, without the columns that legitimately
  * differ between two databases (row ids, createdAt/updatedAt); the challenge a row belongs to is named
- * by its slug. With `keepIds`, row ids are kept (replays in one database must not change them).
+ * by its slug. Account rows are left out: the indexer creates them for every address an event names
+ * and never deletes them (the API creates them at sign-in too). With `keepIds`, row ids are kept (replays in one database must not change them).
  */
 export async function snapshot(db: Db, keepIds = false): Promise<unknown> {
   const challenges = await db.challenge.findMany({ orderBy: { slug: "asc" } });
@@ -206,7 +207,6 @@ export async function snapshot(db: Db, keepIds = false): Promise<unknown> {
         orderBy: { number: "asc" },
       })
     ).map(clean),
-    accounts: (await db.account.findMany({ orderBy: { address: "asc" } })).map(clean),
   };
 }
 
