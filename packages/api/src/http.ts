@@ -50,9 +50,9 @@ export function clientIpFrom(headers: Headers, trustedProxies: number): string {
   return /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : "unknown";
 }
 
-class BodyTooLarge extends Error {}
+export class BodyTooLarge extends Error {}
 
-async function readLimited(req: Request, max: number): Promise<ArrayBuffer | null> {
+export async function readLimited(req: Request, max: number): Promise<ArrayBuffer | null> {
   if (!req.body) return null;
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -81,7 +81,7 @@ async function readLimited(req: Request, max: number): Promise<ArrayBuffer | nul
  * A JSON key `__proto__` (any escaping aside) is refused outright: the transformer silently drops it,
  * which is safe, but such input is never legitimate and the client should hear so (threat A6).
  */
-const POLLUTION_KEY = /"(?:__proto__|\\u005f\\u005fproto\\u005f\\u005f)"\s*:/i;
+export const POLLUTION_KEY = /"(?:__proto__|\\u005f\\u005fproto\\u005f\\u005f)"\s*:/i;
 const pollution = () =>
   jsonError(400, "BAD_REQUEST", "Invalid input — keys named __proto__ are not accepted.");
 

@@ -2,6 +2,9 @@ import { type inferRouterInputs, type inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./router/auth.ts";
 import { challengeRouter } from "./router/challenge.ts";
 import { datasetRouter } from "./router/dataset.ts";
+import { leaderboardRouter } from "./router/leaderboard.ts";
+import { sponsorRouter } from "./router/sponsor.ts";
+import { submissionRouter } from "./router/submission.ts";
 import { statusRouter } from "./router/status.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
@@ -9,7 +12,10 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   challenge: challengeRouter,
   dataset: datasetRouter,
+  leaderboard: leaderboardRouter,
+  sponsor: sponsorRouter,
   status: statusRouter,
+  submission: submissionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,6 +12,7 @@ import { log } from "./log.ts";
 import { enforceRateLimit } from "./services/rate-limit.ts";
 import { readSessionCookie, resolveSession, type Session } from "./services/session.ts";
 import type { SiweChainReader } from "./services/siwe.ts";
+import { defaultEscrowResolver, type EscrowReader, type EscrowResolver } from "./services/escrow.ts";
 
 export type { Session } from "./services/session.ts";
 
@@ -33,6 +34,8 @@ export interface TRPCContext {
   envError: string | null;
   /** Reads the chain for ERC-1271 sign-in (null: only EOAs can sign in). */
   chain: SiweChainReader | null;
+  /** The escrow for money and eligibility reads (threat I3); null or absent: no chain configured. */
+  escrow?: EscrowResolver | null;
 }
 
 export interface CreateContextOptions {
@@ -45,12 +48,24 @@ export interface CreateContextOptions {
   clientIp?: string;
   env?: ApiEnv;
   chain?: SiweChainReader | null;
+  /** Tests pass an escrow on their own anvil (or null); otherwise the deployment record of CHAIN_ID. */
+  escrow?: EscrowReader | EscrowResolver | null;
 }
 
 let defaultChain: SiweChainReader | undefined;
 function chainReader(env: ApiEnv): SiweChainReader {
   defaultChain ??= createChainClients(env.RPC_URL, { timeoutMs: 5_000, retryCount: 1 }).publicClient;
   return defaultChain;
+}
+
+function escrowResolver(
+  given: EscrowReader | EscrowResolver | null | undefined,
+  env: ApiEnv | null,
+): EscrowResolver | null {
+  if (given === null) return null;
+  if (typeof given === "function") return given;
+  if (given) return () => Promise.resolve(given);
+  return env ? defaultEscrowResolver(env) : null;
 }
 
 /** Builds the context for one request (route handler, server component or test). */
@@ -94,6 +109,7 @@ export async function createTRPCContext(opts: CreateContextOptions): Promise<TRP
     env,
     envError,
     chain: opts.chain !== undefined ? opts.chain : env ? chainReader(env) : null,
+    escrow: escrowResolver(opts.escrow, env),
   };
 }
 

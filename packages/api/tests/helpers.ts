@@ -10,6 +10,7 @@ import { createCaller } from "../src/root.ts";
 import { createTRPCContext, type Session } from "../src/trpc.ts";
 import { createSession } from "../src/services/session.ts";
 import type { SiweChainReader } from "../src/services/siwe.ts";
+import type { EscrowReader } from "../src/services/escrow.ts";
 
 export const alice: PrivateKeyAccount = privateKeyToAccount(
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -44,6 +45,8 @@ export interface CallerOptions {
   clientIp?: string;
   env?: ApiEnv;
   chain?: SiweChainReader | null;
+  /** The escrow for money reads (default: none, so tests never reach a chain by accident). */
+  escrow?: EscrowReader | null;
 }
 
 /** A caller plus the response headers it writes (Set-Cookie). */
@@ -58,6 +61,7 @@ export async function callerFor(db: TestDb, opts: CallerOptions = {}) {
     clientIp: opts.clientIp ?? "192.0.2.1",
     env: opts.env ?? testEnv(),
     chain: opts.chain ?? null,
+    escrow: opts.escrow ?? null,
     ...(opts.session !== undefined ? { session: opts.session } : {}),
   });
   return { api: createCaller(ctx), resHeaders, ctx };

@@ -2,10 +2,12 @@
 // drafts that their organiser creates and edits until the commit deadline.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { ChallengeState, Prisma, type Challenge } from "@zkarena/db";
+import { ChallengeState, ModelFamily, Prisma, type Challenge } from "@zkarena/db";
 import { log } from "../log.ts";
 import { address, uint256String } from "../schemas.ts";
 import { requireOrganiser } from "../services/authz.ts";
+import { challengeTimeline, potOf } from "../services/challenge-chain.ts";
+import { metadataHash, onchainCreateArgs } from "../services/onchain-args.ts";
 import { protectedProcedure, publicProcedure, writeLimit } from "../trpc.ts";
 import { MLP_SHAPES } from "../zk.ts";
 
@@ -15,6 +17,13 @@ export const challengeListInput = z
       .enum(ChallengeState, { error: `state must be one of ${Object.values(ChallengeState).join(", ")}` })
       .optional(),
     search: z.string().trim().max(100, { error: "search must be at most 100 characters" }).optional(),
+    /** Prize token: an ERC-20 address, or "ETH". */
+    token: z
+      .union([z.literal("ETH"), address], { error: 'token must be "ETH" or a 0x-prefixed 20-byte address' })
+      .optional(),
+    family: z
+      .enum(ModelFamily, { error: `family must be one of ${Object.values(ModelFamily).join(", ")}` })
+      .optional(),
     /** The `nextCursor` of the previous page. */
     cursor: z.uuid({ error: "cursor must be the nextCursor of a previous page" }).optional(),
     limit: z
@@ -25,6 +34,10 @@ export const challengeListInput = z
       .default(20),
   })
   .default({ limit: 20 });
+
+export const challengeIdInput = z.strictObject({
+  id: z.uuid({ error: "id must be a challenge id (a UUID)" }),
+});
 
 export const challengeSlugInput = z.object({
   slug: z
@@ -73,9 +86,22 @@ function toDetail(c: Challenge) {
     minCorrect: c.minCorrect,
     organiserBond: decimalString(c.organiserBond),
     testCommitment: c.testCommitment,
+    metadataHash: c.metadataHash,
+    createTxHash: c.createTxHash,
+    revealTxHash: c.revealTxHash,
+    revealUri: c.revealUri,
     revealedAt: c.revealedAt,
     createdAt: c.createdAt,
   };
+}
+
+/** The detail plus what the chain says: the indexed timeline (with tx hashes) and the pot. */
+async function withChainView(
+  ctx: Parameters<typeof potOf>[0] & Parameters<typeof challengeTimeline>[0],
+  row: Challenge,
+) {
+  const [timeline, pot] = await Promise.all([challengeTimeline(ctx, row), potOf(ctx, row)]);
+  return { ...toDetail(row), timeline, pot };
 }
 
 export type ChallengeSummary = ReturnType<typeof toSummary>;
@@ -128,8 +154,15 @@ export const createDraftInput = z
       .max(10, { error: "at most 10 payout shares" })
       .refine((a) => a.reduce((x, y) => x + y, 0) === 10_000, {
         error: "payout shares must add up to 10000 bp",
+      })
+      .refine((a) => a.every((v, i) => i === 0 || v <= (a[i - 1] as number)), {
+        error: "payout shares must not increase from one rank to the next (the escrow refuses it)",
       }),
-    minCorrect: z.number().int().min(0).max(1_000_000),
+    minCorrect: z
+      .number()
+      .int()
+      .min(1, { error: "minCorrect must be at least 1 (the escrow refuses 0)" })
+      .max(1_000_000),
     organiserBond: uint256String.default(0n),
     /** ERC-20 token, or null for ETH. */
     tokenAddress: address.nullable().default(null),
@@ -165,6 +198,8 @@ export const challengeRouter = {
   list: publicProcedure.input(challengeListInput).query(async ({ ctx, input }) => {
     const where: Prisma.ChallengeWhereInput = {};
     if (input.state) where.state = input.state;
+    if (input.token) where.tokenAddress = input.token === "ETH" ? null : input.token;
+    if (input.family) where.modelFamily = input.family;
     if (input.search) {
       const q = input.search;
       where.OR = [
@@ -195,7 +230,28 @@ export const challengeRouter = {
         message: `No challenge with the slug "${input.slug}". Check the link, or browse the list of challenges.`,
       });
     }
-    return toDetail(row);
+    return withChainView(ctx, row);
+  }),
+
+  /** One challenge by its id, with its on-chain timeline and pot. */
+  byId: publicProcedure.input(challengeIdInput).query(async ({ ctx, input }) => {
+    const row = await ctx.db.db.challenge.findUnique({ where: { id: input.id } });
+    if (!row) {
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: `No challenge with the id ${input.id}. Check the id (challenge.list shows them).`,
+      });
+    }
+    return withChainView(ctx, row);
+  }),
+
+  /**
+   * The arguments and calldata of the escrow's `createChallenge` for this draft (organiser only): ready
+   * once the hidden split is uploaded (its commitment and batch count go on-chain).
+   */
+  onchainArgs: protectedProcedure.input(challengeIdInput).query(async ({ ctx, input }) => {
+    const challenge = await requireOrganiser(ctx.db.db, ctx.session, input.id);
+    return onchainCreateArgs(ctx, challenge);
   }),
 
   /** A new draft organised by the signed-in wallet (off-chain until its on-chain create is indexed). */
@@ -207,8 +263,18 @@ export const challengeRouter = {
         throw new TRPCError({ code: "BAD_REQUEST", message: "commitDeadline must be in the future." });
       }
       try {
+        const id = crypto.randomUUID();
         const row = await ctx.db.db.challenge.create({
           data: {
+            id,
+            metadataHash: metadataHash({
+              id,
+              slug: input.slug,
+              organiser: ctx.session.address,
+              chainId: ctx.env.CHAIN_ID,
+              circuitId: input.circuitId,
+              task: input.task,
+            }),
             slug: input.slug,
             title: input.title,
             summary: input.summary,
@@ -232,7 +298,7 @@ export const challengeRouter = {
           },
         });
         log.info("challenge.draft_created", { challenge: row.id, organiser: ctx.session.address });
-        return toDetail(row);
+        return { ...toDetail(row), onchain: await onchainCreateArgs(ctx, row) };
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
           throw new TRPCError({
