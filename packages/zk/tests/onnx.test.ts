@@ -267,15 +267,22 @@ describe("importOnnx on PyTorch exports", () => {
     );
   });
 
-  it("quantizes an imported model for its circuit shape", () => {
-    const { model } = importOnnx(fixture("mlp.onnx"));
-    const samples = expected.models.mlp!.inputs.map((x, i) => ({
-      x,
-      label: [0, 0, 1, 1, 2, 2, 0, 1, 2, 2][i]!,
-    }));
-    const { report } = quantize(model, MLP_SHAPES.ci.shape, { inputMax: 8, samples });
-    expect(report.floatAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(report.quantizedAccuracy).not.toBeNull();
+  it("imports models that keep their accuracy on held-out iris once quantized for the ci circuits", () => {
+    const iris = JSON.parse(fs.readFileSync(path.join(FIXTURES, "iris-heldout.json"), "utf8")) as {
+      samples: number[][];
+    };
+    const samples = iris.samples.map((r) => ({ x: r.slice(0, 4), label: r[4]! }));
+    expect(samples).toHaveLength(48);
+    for (const [file, shape] of [
+      ["mlp.onnx", MLP_SHAPES.ci.shape],
+      ["logistic.onnx", MLP_SHAPES.ciLinear.shape],
+      ["matmul.onnx", MLP_SHAPES.ci.shape],
+    ] as const) {
+      const { model } = importOnnx(fixture(file));
+      const { report } = quantize(model, shape, { inputMax: 8, samples });
+      expect(report.floatAccuracy, file).toBeGreaterThanOrEqual(0.9);
+      expect(report.quantizedAccuracy, file).toBeGreaterThanOrEqual(0.9);
+    }
   });
 });
 
