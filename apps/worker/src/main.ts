@@ -6,7 +6,7 @@
 //      transaction finishes or rolls back, nothing is half-written).
 // Exit codes: 0 stopped by a signal, 2 configuration / setup, 3 indexer halted (deep reorg or
 // finality violated: see README "Recovering from a halt"), 1 anything else.
-import { keccak256, stringToHex, type Hex } from "viem";
+import { keccak256, stringToHex } from "viem";
 import { loadDeployment } from "@zkarena/chain/deployments";
 import { ConfigError, openDb, readDbEnv } from "@zkarena/db";
 import { readWorkerEnv, WorkerConfigError } from "./env.ts";
@@ -33,28 +33,33 @@ async function main(): Promise<number> {
     });
   }
 
+  // Everything that can be wrong in the configuration fails here, before anything is opened.
+  let target: { escrow: string; startBlock: number; circuitIds: Map<string, string> } | null = null;
+  if (env.indexer) {
+    const deployment = await loadDeployment(env.CHAIN_ID, env.deploymentsDir);
+    const escrow = env.escrowAddress ?? deployment?.contracts.ArenaEscrow.address.toLowerCase();
+    if (!escrow) {
+      throw new WorkerConfigError(
+        `no escrow to index: ${env.deploymentsDir}/${env.CHAIN_ID}.json does not exist. Deploy the contracts ` +
+          "(`npm start` does it for anvil; else `node contracts/scripts/deploy.mjs --rpc-url <url>`), set " +
+          "ZKARENA_DEPLOYMENTS_DIR to the folder holding the record, or set INDEXER_ESCROW_ADDRESS.",
+      );
+    }
+    const recorded = deployment?.contracts.ArenaEscrow;
+    const startBlock =
+      env.startBlock ?? (recorded && recorded.address.toLowerCase() === escrow ? recorded.blockNumber : 0);
+    const circuitIds = new Map<string, string>();
+    for (const id of Object.keys(deployment?.verifiers ?? {})) circuitIds.set(keccak256(stringToHex(id)), id);
+    target = { escrow, startBlock, circuitIds };
+  }
+
   const handle = await openDb(dbEnv);
   let jobs: JobRunner | null = null;
   try {
     log.info("worker.database", { kind: handle.kind, location: handle.location });
     const tasks: Promise<void>[] = [];
-    if (env.indexer) {
-      const deployment = await loadDeployment(env.CHAIN_ID, env.deploymentsDir);
-      const escrow = env.escrowAddress ?? deployment?.contracts.ArenaEscrow.address.toLowerCase();
-      if (!escrow) {
-        throw new WorkerConfigError(
-          `no escrow to index: ${env.deploymentsDir}/${env.CHAIN_ID}.json does not exist. Deploy the contracts ` +
-            "(`npm start` does it for anvil; else `node contracts/scripts/deploy.mjs --rpc-url <url>`), set " +
-            "ZKARENA_DEPLOYMENTS_DIR to the folder holding the record, or set INDEXER_ESCROW_ADDRESS.",
-        );
-      }
-      const recorded = deployment?.contracts.ArenaEscrow;
-      const startBlock =
-        env.startBlock ?? (recorded && recorded.address.toLowerCase() === escrow ? recorded.blockNumber : 0);
-      const circuitIds = new Map<string, string>();
-      for (const [id, v] of Object.entries(deployment?.verifiers ?? {})) circuitIds.set(v.registryKey, id);
-      for (const id of Object.keys(deployment?.verifiers ?? {}))
-        circuitIds.set(keccak256(stringToHex(id)) as Hex, id);
+    if (target) {
+      const { escrow, startBlock, circuitIds } = target;
       const indexer = new Indexer({
         db: handle.db,
         source: rpcChainSource(env.RPC_URL),
@@ -67,7 +72,13 @@ async function main(): Promise<number> {
         circuitIds,
         log,
       });
-      await indexer.checkSetup();
+      await indexer.checkSetup().catch((error: unknown) => {
+        if (error instanceof IndexerHaltError) throw error;
+        throw new WorkerConfigError(
+          `no usable Ethereum node at RPC_URL=${env.RPC_URL} (${(error as Error).message.split("\n")[0]}). ` +
+            "Start the node or point RPC_URL at it.",
+        );
+      });
       log.info("indexer.started", {
         chainId: env.CHAIN_ID,
         escrow,
