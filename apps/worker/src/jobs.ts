@@ -1,39 +1,43 @@
-// HOOK: the job runner (pg-boss: public-split proof verification, leaderboard refresh) is built by the
-// API engineer in packages/api/src/jobs/ and exported from "@zkarena/api/jobs" as `startJobRunner`.
-// Until that export exists this returns null and the worker says so in its log; once it exists it
-// is started here with no change to this file. The expected shape:
-//   startJobRunner({ db, log }) → Promise<{ stop(): Promise<void> }>
-import type { Db } from "@zkarena/db";
+// The job runner of packages/api (pg-boss: public-split proof verification with retries and a dead
+// letter, leaderboard refreshes), started in this process beside the indexer.
+import { startJobRunner, type JobRunner } from "@zkarena/api/jobs";
+import type { DbHandle } from "@zkarena/db";
+import { embeddedUrl, readLock } from "@zkarena/db/embedded";
+import type { DbEnv } from "@zkarena/db/env";
 import type { Logger } from "./log.ts";
 
-export interface JobRunner {
-  stop(): Promise<void>;
+export type { JobRunner };
+
+/**
+ * pg-boss's connection: DATABASE_URL, else the socket of the embedded database `npm start` serves,
+ * else none (an in-process PGlite, which the runner then uses directly).
+ */
+export async function jobsDatabaseUrl(env: DbEnv): Promise<string | undefined> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const owner = await readLock(env.ZKARENA_DATA_DIR);
+  return owner && owner.port > 0 ? embeddedUrl(owner.port) : undefined;
 }
 
-type StartJobRunner = (options: { db: Db; log: Logger }) => Promise<JobRunner>;
-
-/** Module-not-there errors (the export does not exist yet) as opposed to errors inside the module. */
-function isMissingModule(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_PACKAGE_PATH_NOT_EXPORTED" || code === "ERR_MODULE_NOT_FOUND";
+export async function startJobs(handle: DbHandle, env: DbEnv, log: Logger): Promise<JobRunner> {
+  return startJobRunner({
+    databaseUrl: await jobsDatabaseUrl(env),
+    db: handle,
+    log: {
+      info: (event, fields) => log.info(event, flat(fields)),
+      warn: (event, fields) => log.warn(event, flat(fields)),
+      error: (event, fields) => log.error(event, flat(fields)),
+    },
+  });
 }
 
-export async function startJobs(db: Db, log: Logger): Promise<JobRunner | null> {
-  const specifier = "@zkarena/api/jobs"; // a variable: the module may not exist at type-check time
-  let start: StartJobRunner | undefined;
-  try {
-    const mod = (await import(specifier)) as { startJobRunner?: StartJobRunner };
-    start = mod.startJobRunner;
-  } catch (error) {
-    if (!isMissingModule(error)) throw error;
-  }
-  if (typeof start !== "function") {
-    log.warn("worker.jobs_unavailable", {
-      reason: "packages/api does not export startJobRunner from @zkarena/api/jobs yet; only the indexer runs",
-    });
-    return null;
-  }
-  const runner = await start({ db, log });
-  log.info("worker.jobs_started");
-  return runner;
+/** The runner's fields → log fields (objects become JSON text). */
+function flat(fields: Record<string, unknown> = {}) {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [
+      k,
+      v === null || ["string", "number", "boolean", "bigint", "undefined"].includes(typeof v)
+        ? (v as string | number | boolean | bigint | null | undefined)
+        : JSON.stringify(v),
+    ]),
+  );
 }

@@ -96,9 +96,9 @@ async function main(): Promise<number> {
         ),
       );
     }
-    if (env.jobs) jobs = await startJobs(handle.db, log);
+    if (env.jobs) jobs = await startJobs(handle, dbEnv, log);
     if (tasks.length === 0 && !jobs) {
-      log.warn("worker.nothing_to_do", { reason: "WORKER_INDEXER=0 and no job runner" });
+      log.warn("worker.nothing_to_do", { reason: "WORKER_INDEXER=0 and WORKER_JOBS=0" });
       return 0;
     }
     await Promise.all(tasks);
