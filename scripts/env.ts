@@ -44,6 +44,8 @@ export const startEnvSchema = z.object({
   /** The RPC URL the browser's wallet uses, when it differs from RPC_URL (containers). */
   NEXT_PUBLIC_RPC_URL: z.preprocess(blankAsUndefined, httpUrl("NEXT_PUBLIC_RPC_URL").optional()),
   ZKARENA_SEED: z.preprocess(blankAsUndefined, z.enum(["0", "1"]).default("1")),
+  /** 0 = do not start the worker (indexer + jobs); docker-compose runs it as its own service. */
+  ZKARENA_WORKER: z.preprocess(blankAsUndefined, z.enum(["0", "1"]).default("1")),
   /** The api's secrets and sign-in origin; unset = generated / derived for this local stack (start.ts). */
   SESSION_SECRET: z.preprocess(blankAsUndefined, z.string().optional()),
   DATASET_MASTER_KEY: z.preprocess(blankAsUndefined, z.string().optional()),

@@ -7,7 +7,8 @@
 //  3. chain: RPC_URL when set, otherwise anvil on 127.0.0.1:8545 with its state kept in
 //     ZKARENA_DATA_DIR/anvil between runs;
 //  4. contracts deployed (or re-used when the recorded ones are still there), demo data seeded;
-//  5. the web app on http://127.0.0.1:3000.
+//  5. the worker (apps/worker: the escrow indexer and the job runner), unless ZKARENA_WORKER=0;
+//  6. the web app on http://127.0.0.1:3000.
 // Ctrl-C (or SIGTERM) stops everything it started, in reverse order, and keeps the data.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -371,6 +372,37 @@ async function startWeb(env: StartEnv, databaseUrl: string, rpcUrl: string, chai
   return url;
 }
 
+/** The worker process (apps/worker/src/main.ts): indexes the escrow into the database and runs jobs. */
+async function startWorker(env: StartEnv, databaseUrl: string, rpcUrl: string, chainId: number) {
+  const { file, stream } = await logFile(env, "worker");
+  const started = (await readFile(file, "utf8").catch(() => "")).length;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("apps", "worker", "src", "main.ts")], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      RPC_URL: rpcUrl,
+      CHAIN_ID: String(chainId),
+      ZKARENA_DATA_DIR: env.ZKARENA_DATA_DIR,
+      ZKARENA_DEPLOYMENTS_DIR: deploymentsDir(env),
+    },
+  });
+  child.stdout.pipe(stream);
+  child.stderr.pipe(stream);
+  supervise("worker", child, file);
+  // Ready once the indexer has checked the chain and the escrow (its first log line after start-up).
+  await waitFor(
+    "the worker",
+    async () => {
+      if (child.exitCode !== null) throw new StartError(`the worker exited (see ${file})`);
+      return (await readFile(file, "utf8")).slice(started).includes('"event":"indexer.started"');
+    },
+    90_000,
+  );
+  return `indexer + jobs (pid ${child.pid}), log ${path.relative(repoRoot, file) || file}`;
+}
+
 async function main() {
   process.env.TURBO_TELEMETRY_DISABLED ??= "1";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -386,6 +418,10 @@ async function main() {
   say(`chain ready: ${chain.description}`);
   const contracts = await deploy(env, chain.rpcUrl);
   if (env.ZKARENA_SEED === "1") await seed(database.url, chain.chainId);
+  const worker =
+    env.ZKARENA_WORKER === "1"
+      ? await startWorker(env, database.url, chain.rpcUrl, chain.chainId)
+      : "not started here (ZKARENA_WORKER=0)";
   const url = await startWeb(env, database.url, chain.rpcUrl, chain.chainId);
   const logs = path.relative(repoRoot, path.join(env.ZKARENA_DATA_DIR, "logs")) || env.ZKARENA_DATA_DIR;
   console.log(
@@ -397,6 +433,7 @@ async function main() {
       `  database   ${database.description}`,
       `  chain      ${chain.description}`,
       ...contracts.map((c, i) => `  ${i === 0 ? "contracts " : "          "} ${c}`),
+      `  worker     ${worker}`,
       `  logs       ${logs}/`,
       "",
       "Press Ctrl-C to stop. Data is kept for the next start.",
