@@ -330,7 +330,7 @@ contract ArenaEscrowBatchedTest is ArenaEscrowFixture {
     /// Every root and proof in batch-roots.json (written by the TS SDK) equals the Solidity tree's, every
     /// proof passes OpenZeppelin's MerkleProof, and the escrow accepts each batch of a TS-rooted challenge.
     function test_batchRoots_typescriptAndSolidityAgree() public {
-        string memory json = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/batch-roots.json"));
+        string memory json = vm.readFile("test/fixtures/batch-roots.json");
         uint256 cases;
         for (; vm.keyExistsJson(json, string.concat(".cases[", vm.toString(cases), "]")); ++cases) {
             string memory at = string.concat(".cases[", vm.toString(cases), "]");
@@ -349,7 +349,7 @@ contract ArenaEscrowBatchedTest is ArenaEscrowFixture {
     }
 
     function test_batchRoots_escrowAcceptsEveryBatchOfTypescriptTree() public {
-        string memory json = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/batch-roots.json"));
+        string memory json = vm.readFile("test/fixtures/batch-roots.json");
         string memory at = ".cases[10]"; // B = 17: odd nodes carried up at two levels
         uint256[] memory cs = vm.parseJsonUintArray(json, string.concat(at, ".commitments"));
         assertEq(cs.length, 17);

@@ -38,7 +38,7 @@ contract RealVerifierTest is Test {
 
     function setUp() public {
         vm.warp(T0);
-        json = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/proofs.json"));
+        json = vm.readFile("test/fixtures/proofs.json");
         submitter = vm.parseJsonAddress(json, ".submitter");
         modelCommitment = vm.parseJsonUint(json, ".modelCommitment");
         assertEq(vm.parseJsonString(json, ".circuitId"), "mlp-d4-h3-c3-n4");

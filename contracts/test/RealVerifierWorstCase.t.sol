@@ -48,7 +48,7 @@ abstract contract RealVerifierWorstCaseBase is Test {
     /// takes the last rank and both (6) the first.
     function setUp() public virtual {
         vm.warp(T0);
-        json = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/proofs.json"));
+        json = vm.readFile("test/fixtures/proofs.json");
         submitter = vm.parseJsonAddress(json, ".submitter");
         modelCommitment = vm.parseJsonUint(json, ".modelCommitment");
         verifier = new MlpD4H3C3N4Verifier();
