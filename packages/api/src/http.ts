@@ -18,7 +18,7 @@ export interface HandleOptions {
   endpoint: string;
   env?: ApiEnv;
   /** Tests: database, chain reader. */
-  context?: Pick<CreateContextOptions, "db" | "chain">;
+  context?: Pick<CreateContextOptions, "db" | "chain" | "escrow">;
 }
 
 const JSONRPC_CODES: Record<string, number> = {
