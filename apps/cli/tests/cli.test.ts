@@ -279,13 +279,23 @@ describe("models", () => {
     expect(t.out.stderr).toMatch(/model is 4-3-3, the circuit shape is 64-16-10/);
   });
 
-  it("explains that the ONNX importer is missing until packages/zk provides importOnnx", async () => {
-    const zk = (await import("@zkarena/zk")) as Record<string, unknown>;
+  it("imports PyTorch ONNX exports and names every unsupported operator at once", async () => {
+    const fixtures = path.resolve(import.meta.dirname, "../../../packages/zk/fixtures/onnx");
     const t = io();
-    writeFileSync(path.join(t.cwd, "m.onnx"), new Uint8Array([8, 7]));
-    const code = await run(["model", "import", "m.onnx"], t.io);
-    expect(code).toBe(2);
-    if (typeof zk.importOnnx !== "function") expect(t.out.stderr).toMatch(/no ONNX importer yet/);
+    expect(
+      await run(["model", "import", path.join(fixtures, "mlp.onnx"), "--out", "mlp.json", "--json"], t.io),
+    ).toBe(0);
+    expect(JSON.parse(t.out.stdout)).toMatchObject({ D: 4, H: 3, C: 3, circuits: ["mlp-d4-h3-c3-n4"] });
+    const quantize = ["model", "quantize", "mlp.json", "--circuit", "mlp-d4-h3-c3-n4", "--input-max", "8"];
+    expect(await run(quantize, t.io)).toBe(0);
+    t.out.stdout = "";
+    expect(await run(["model", "import", path.join(fixtures, "logistic.onnx"), "--json"], t.io)).toBe(0);
+    expect(JSON.parse(t.out.stdout)).toMatchObject({ H: 0, circuits: ["mlp-d4-h0-c3-n4"] });
+    const bad = io();
+    expect(await run(["model", "import", path.join(fixtures, "unsupported.onnx")], bad.io)).toBe(2);
+    expect(bad.out.stderr).toMatch(/Tanh[^]*LeakyRelu/);
+    writeFileSync(path.join(bad.cwd, "junk.onnx"), new Uint8Array([8, 7]));
+    expect(await run(["model", "import", "junk.onnx"], bad.io)).toBe(2);
   });
 });
 

@@ -35,6 +35,12 @@ async function onnxImporter(): Promise<OnnxImporter | null> {
   return typeof zk.importOnnx === "function" ? (zk.importOnnx as OnnxImporter) : null;
 }
 
+function onnxNotes(report: unknown): string[] {
+  const r = report as { producer?: unknown; notes?: unknown } | null;
+  const notes = Array.isArray(r?.notes) ? r.notes.filter((n): n is string => typeof n === "string") : [];
+  return typeof r?.producer === "string" && r.producer ? [`exported by ${r.producer}`, ...notes] : notes;
+}
+
 export async function importModel(ctx: Ctx, file: string, opts: { out?: string }) {
   const src = path.resolve(ctx.io.cwd, file);
   let model: FloatModel;
@@ -79,6 +85,7 @@ export async function importModel(ctx: Ctx, file: string, opts: { out?: string }
   ctx.out({ file: out, D: model.D, H: model.H, C: model.C, circuits: fits, report }, () =>
     [
       `wrote ${out}: ${model.H === 0 ? "linear" : "MLP"} ${model.D}-${model.H}-${model.C} (zkarena.model/v1)`,
+      ...onnxNotes(report).map((n) => `  note: ${n}`),
       fits.length
         ? `  fits circuit(s): ${fits.join(", ")}`
         : "  no registered circuit has this shape: retrain for one of the registered shapes",
