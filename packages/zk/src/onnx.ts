@@ -20,7 +20,7 @@
 // logistic model) or affine → ReLU → affine (one hidden layer), which is exactly the platform's
 // `mlp` family. One OnnxImportError lists EVERY unsupported operator (with its node name) and every
 // shape mismatch with the circuit shapes at once, so a user fixes the export in one round.
-import { MODEL_FORMAT, MODEL_LIMITS, parseModel, type FloatModel } from "./model.ts";
+import { MODEL_FORMAT, MODEL_LIMITS, ModelFormatError, parseModel, type FloatModel } from "./model.ts";
 import { MLP_SHAPES } from "./shapes.ts";
 import { shapeId, type MlpShape } from "./shape.ts";
 
@@ -1209,22 +1209,35 @@ class Interpreter {
     const W2raw = out.W!;
     const b2raw = out.b ?? Array<number>(W2raw.length).fill(0);
     const single = W2raw.length === 1;
-    const model = parseModel({
-      format: MODEL_FORMAT,
-      family: "mlp",
-      D,
-      H: H ?? 0,
-      C,
-      W1: hidden ? hidden.W! : [],
-      b1: hidden ? (hidden.b ?? Array<number>(hidden.W!.length).fill(0)) : [],
-      W2: single ? [W2raw[0]!.map(() => 0), W2raw[0]!] : W2raw,
-      b2: single ? [0, b2raw[0]!] : b2raw,
-      meta: {
-        source: "onnx",
-        producer: this.proto.producer.slice(0, 1024),
-        ...(this.proto.graph.name ? { graph: this.proto.graph.name.slice(0, 1024) } : {}),
-      },
-    });
+    const build = () =>
+      parseModel({
+        format: MODEL_FORMAT,
+        family: "mlp",
+        D,
+        H: H ?? 0,
+        C,
+        W1: hidden ? hidden.W! : [],
+        b1: hidden ? (hidden.b ?? Array<number>(hidden.W!.length).fill(0)) : [],
+        W2: single ? [W2raw[0]!.map(() => 0), W2raw[0]!] : W2raw,
+        b2: single ? [0, b2raw[0]!] : b2raw,
+        meta: {
+          source: "onnx",
+          producer: this.proto.producer.slice(0, 1024),
+          ...(this.proto.graph.name ? { graph: this.proto.graph.name.slice(0, 1024) } : {}),
+        },
+      });
+    let model: FloatModel;
+    try {
+      model = build();
+    } catch (e) {
+      if (!(e instanceof ModelFormatError)) throw e;
+      throw new OnnxImportError([
+        {
+          kind: "unsupported-tensor",
+          message: `the weights do not form a valid model (${e.message}); check the exported initializers for NaN or infinite values`,
+        },
+      ]);
+    }
     const fits = Object.values(MLP_SHAPES)
       .filter((s) => s.shape.D === model.D && s.shape.H === model.H && s.shape.C === model.C)
       .map((s) => s.id);

@@ -438,6 +438,20 @@ describe("importOnnx on hand-encoded graphs", () => {
     );
   });
 
+  it("refuses NaN or infinite weights as a model error, not a crash", () => {
+    const bytes = onnxModel({
+      nodes: [node("Gemm", ["x", "W"], ["y"], "fc", [{ name: "transB", i: 1 }])],
+      inits: [{ name: "W", dims: [3, 4], data: [...W.flat().slice(0, 11), NaN] }],
+      input: ["N", 4],
+    });
+    expect(issuesOf(bytes, { target: "any" })).toEqual([
+      expect.objectContaining({
+        kind: "unsupported-tensor",
+        message: expect.stringMatching(/NaN or infinite/),
+      }),
+    ]);
+  });
+
   it("refuses a graph with no layer", () => {
     const none = onnxModel({ nodes: [node("Identity", ["x"], ["y"], "id")], inits: [], input: ["N", 4] });
     expect(issuesOf(none, { target: "any" })[0]!.message).toMatch(/no Gemm \/ MatMul layer/);
