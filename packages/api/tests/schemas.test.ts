@@ -70,12 +70,24 @@ describe("takeToken on the database", () => {
   });
 
   it("refills over time", async () => {
-    const rule = { capacity: 2, windowSeconds: 1 };
+    // One token comes back every 30 s; the bucket's clock is moved back instead of sleeping, so a
+    // slow machine cannot refill it between the takes.
+    const rule = { capacity: 2, windowSeconds: 60 };
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(true);
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(true);
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(false);
-    await new Promise((r) => setTimeout(r, 600));
+    const back = async (ms: number) => {
+      const row = await db.db.rateLimitBucket.findUniqueOrThrow({ where: { key: "test:refill" } });
+      await db.db.rateLimitBucket.update({
+        where: { key: "test:refill" },
+        data: { updatedAt: new Date(row.updatedAt.getTime() - ms) },
+      });
+    };
+    await back(20_000);
+    expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(false);
+    await back(31_000);
     expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(true);
+    expect((await takeToken(db.db, "test:refill", rule)).allowed).toBe(false);
   });
 
   it("prunes only buckets idle long enough to be full again", async () => {
