@@ -62,10 +62,10 @@ function main(): void {
   for (const n of report.notes) console.log(`  note: ${n}`);
 
   const test = loadTest();
-  const { samples: train, source } = loadTrain();
+  const { samples: train, source } = loadTrain(5000);
   const q = quantize(model, shape, { inputMax: INPUT_MAX, samples: test });
   const r = q.report;
-  const shift = suggestShift(model, shape, { inputMax: INPUT_MAX, samples: train.slice(0, 5000) });
+  const shift = suggestShift(model, shape, { inputMax: INPUT_MAX, samples: train });
   const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(2)} %`);
   const rows: [string, string][] = [
     ["held-out split", `${test.length} images (first ${test.length} of the official test set)`],
