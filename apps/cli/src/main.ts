@@ -123,10 +123,11 @@ export function buildProgram(io: Io, onAction: (p: Promise<void>) => void): Comm
   sub(
     challenge,
     "leaderboard",
-    "the on-chain leaderboard of the hidden split",
+    "the hidden split's leaderboard (on-chain id) or the live public-split one (slug, API)",
     "zkarena challenge leaderboard 3",
+    "zkarena challenge leaderboard fashion-mnist-14   # public split: server-verified proofs",
   )
-    .argument("<id>", "on-chain challenge id")
+    .argument("<challenge>", "on-chain id, or slug for the public leaderboard")
     .action(act(async (ctx, id: string) => (await ch()).leaderboard(ctx, id)));
   sub(
     challenge,
@@ -168,8 +169,14 @@ export function buildProgram(io: Io, onAction: (p: Promise<void>) => void): Comm
   sub(program, "status", "same as `challenge status`", "zkarena status 3 --json")
     .argument("<id>", "on-chain challenge id")
     .action(act(async (ctx, id: string) => (await ch()).status(ctx, id)));
-  sub(program, "leaderboard", "same as `challenge leaderboard`", "zkarena leaderboard 3")
-    .argument("<id>", "on-chain challenge id")
+  sub(
+    program,
+    "leaderboard",
+    "same as `challenge leaderboard`",
+    "zkarena leaderboard 3",
+    "zkarena leaderboard my-slug",
+  )
+    .argument("<challenge>", "on-chain id, or slug for the public leaderboard")
     .action(act(async (ctx, id: string) => (await ch()).leaderboard(ctx, id)));
   sub(
     program,
@@ -257,8 +264,9 @@ export function buildProgram(io: Io, onAction: (p: Promise<void>) => void): Comm
   sub(
     program,
     "prove",
-    "prove your committed model's score on the revealed hidden split (verified locally)",
+    "prove your committed model's score on the revealed hidden split, or the public split (verified locally)",
     "zkarena prove 3 --model mlp.q.json --split hidden.json --out proof.json",
+    "zkarena prove 3 --model mlp.q.json --split public.json --out public-proof.json   # public split (API)",
   )
     .argument("<id>", "on-chain challenge id")
     .requiredOption("--model <file>", "the quantized model you committed")
@@ -286,12 +294,19 @@ export function buildProgram(io: Io, onAction: (p: Promise<void>) => void): Comm
   sub(
     program,
     "submit",
-    "submit proofs on-chain (simulated first; reverts are decoded)",
+    "submit proofs: hidden split on-chain (simulated first; reverts decoded), public split to the API",
     "zkarena submit 3 proof.json",
+    "zkarena submit 3 public-proof.json --slug fashion-mnist-14 --wait 60",
   )
     .argument("<id>", "on-chain challenge id")
     .argument("<proof>", "proof file from `zkarena prove`")
-    .action(act(async (ctx, id: string, file: string) => (await compete()).submit(ctx, id, file)));
+    .option("--slug <slug>", "public-split proofs: the challenge's slug on the API")
+    .option("--wait <seconds>", "public-split proofs: wait for the verification verdict")
+    .action(
+      act(async (ctx, id: string, file: string, opts: { slug?: string; wait?: string }) =>
+        (await compete()).submit(ctx, id, file, opts),
+      ),
+    );
   sub(
     program,
     "claim",

@@ -12,9 +12,10 @@
 // Every write is a CLI command; the test checks its JSON output, the chain, and at the end every
 // account's ETH and token balance to the wei (fees from the CLI's receipts, amounts from the rules).
 //
-// The indexer (apps/worker) is not part of this test: the API releases a hidden split only once the
-// indexer has recorded a final reveal, so `recordRevealLikeTheIndexer` writes exactly the rows its
-// documented contract names (packages/api/src/services/release.ts) from the chain's own logs.
+// The indexer is apps/worker's own (its Indexer, synced to the head at the points where the API
+// needs the chain mirrored: drafts linked to their on-chain challenges by metadata hash, commitments,
+// the reveal that releases the hidden split), and a public-split proof is verified by the api's
+// own verify-public-proof job handler.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -26,6 +27,8 @@ import {
   createTestClient,
   getAddress,
   http,
+  keccak256,
+  stringToHex,
   parseEther,
   parseEventLogs,
   type Abi,
@@ -43,6 +46,8 @@ import { countCorrect, infer, quantize, type FloatModel, type IntModel } from "@
 import { createTestDb, type TestDb } from "@zkarena/db/testing";
 import { handleTrpcRequest, readApiEnv, setLogSink } from "@zkarena/api";
 import { startAnvil, type Anvil } from "../../../packages/chain/tests/support/anvil.ts";
+import { DEFAULT_RETRY, runVerifyProof } from "../../../packages/api/src/jobs/index.ts";
+import { Indexer, rpcChainSource, silentLogger } from "../../worker/src/index.ts";
 import { run } from "../src/main.ts";
 
 const CIRCUIT = "mlp-d4-h3-c3-n4";
@@ -113,6 +118,7 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
   let token: Address;
   let publicClient: ReturnType<typeof createChainClients>["publicClient"];
   let testClient: ReturnType<typeof createTestClient>;
+  let indexer: Indexer;
   const users: Record<string, User> = {};
   const restoreLog = setLogSink(() => {});
   const startEth = new Map<string, bigint>();
@@ -213,68 +219,6 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
     await testClient.mine({ blocks: 1 });
   }
 
-  /** What apps/worker records for a reveal (the API's release contract), read from the chain's logs. */
-  async function recordRevealLikeTheIndexer(slug: string, onchainId: bigint) {
-    const [created] = await publicClient.getContractEvents({
-      address: escrow,
-      abi: arenaEscrowAbi,
-      eventName: "ChallengeCreated",
-      args: { id: onchainId },
-      fromBlock: 0n,
-    });
-    const [revealed] = await publicClient.getContractEvents({
-      address: escrow,
-      abi: arenaEscrowAbi,
-      eventName: "TestSetRevealed",
-      args: { id: onchainId },
-      fromBlock: 0n,
-    });
-    expect(created && revealed).toBeTruthy();
-    await db.db.challenge.update({
-      where: { slug },
-      data: {
-        chainId: 31337,
-        escrowAddress: escrow.toLowerCase(),
-        onchainId: onchainId.toString(),
-        state: "REVEALED",
-      },
-    });
-    const block = await publicClient.getBlock({ blockNumber: revealed!.blockNumber });
-    await db.db.chainEvent.create({
-      data: {
-        chainId: 31337,
-        address: escrow.toLowerCase(),
-        blockNumber: revealed!.blockNumber,
-        blockHash: revealed!.blockHash,
-        txHash: revealed!.transactionHash,
-        txIndex: revealed!.transactionIndex,
-        logIndex: revealed!.logIndex,
-        eventName: "TestSetRevealed",
-        args: { id: onchainId.toString(), uri: revealed!.args.uri! },
-      },
-    });
-    await db.db.indexedBlock.create({
-      data: {
-        chainId: 31337,
-        number: block.number,
-        hash: block.hash,
-        parentHash: block.parentHash,
-        timestamp: new Date(Number(block.timestamp) * 1000),
-      },
-    });
-    await db.db.indexerCursor.upsert({
-      where: { chainId_address: { chainId: 31337, address: escrow.toLowerCase() } },
-      create: {
-        chainId: 31337,
-        address: escrow.toLowerCase(),
-        blockNumber: block.number,
-        blockHash: block.hash,
-        finalizedBlockNumber: block.number,
-      },
-      update: { blockNumber: block.number, blockHash: block.hash, finalizedBlockNumber: block.number },
-    });
-  }
-
   beforeAll(async () => {
     await buildAll({ only: [CIRCUIT], log: () => {} });
     work = await mkdtemp(path.join(tmpdir(), "zkarena-cli-"));
@@ -285,6 +229,18 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
     testClient = createTestClient({ mode: "anvil", transport: http(anvil.rpcUrl), cacheTime: 0 });
     const { deployment } = await ensureDeployed({ rpcUrl: anvil.rpcUrl, deploymentsDir, log: () => {} });
     escrow = deployment.contracts.ArenaEscrow.address;
+    indexer = new Indexer({
+      db: db.db,
+      source: rpcChainSource(anvil.rpcUrl),
+      chainId: 31337,
+      escrow,
+      startBlock: BigInt(deployment.contracts.ArenaEscrow.blockNumber),
+      finalityDepth: 0, // anvil: final at once
+      maxReorgDepth: 64,
+      batchBlocks: 500,
+      circuitIds: new Map([[keccak256(stringToHex(CIRCUIT)), CIRCUIT]]),
+      log: silentLogger,
+    });
 
     // The API over real HTTP on a free loopback port (what apps/web's route handler runs).
     server = createServer((req, res) => void serve(req, res));
@@ -540,6 +496,17 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
         })
       ).token,
     ).toBe(token);
+
+    // apps/worker's indexer links each on-chain challenge to its API draft (organiser + metadata hash).
+    await indexer.syncToHead();
+    for (const [slug, id] of [
+      ["cli-eth", ids.A],
+      ["cli-token", ids.B],
+      ["cli-missed", ids.C],
+    ] as const) {
+      const row = await db.db.challenge.findUniqueOrThrow({ where: { slug } });
+      expect([row.onchainId?.toFixed(0), row.state], slug).toEqual([id.toString(), "OPEN"]);
+    }
   });
 
   it("lists, shows and downloads through the API with hash checks", async () => {
@@ -551,7 +518,7 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
       "cli-token",
     ]);
     const human = await ok(alice, ["challenge", "list", "--search", "eth"], { json: false });
-    expect(human.stdout).toMatch(/cli-eth\s+DRAFT\s+mlp-d4-h3-c3-n4/);
+    expect(human.stdout).toMatch(/cli-eth\s+OPEN\s+mlp-d4-h3-c3-n4/);
     const shown = await ok(alice, ["challenge", "show", "cli-eth"]);
     expect(
       (shown.json.splits as { kind: string; released: boolean }[]).map((s) => [s.kind, s.released]),
@@ -687,6 +654,38 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
     expect(own.json.message).toMatch(/ArenaEscrow__OrganiserCannotCommit/);
   });
 
+  it("proves on the public split and submits it to the API; the worker's job verifies it; the live leaderboard shows it", async () => {
+    await indexer.syncToHead(); // the commitments, for the API's checks
+    const alice = users.alice!;
+    const p = await ok(alice, [
+      "prove",
+      String(ids.A),
+      "--model",
+      "q.json",
+      "--split",
+      "public.json",
+      "--out",
+      "public-proof.json",
+    ]);
+    expect(p.stderr).toMatch(/public split: 2 batch\(es\) of 4/);
+    const noSlug = await cli(alice, ["submit", String(ids.A), "public-proof.json"]);
+    expect(noSlug.code).toBe(1);
+    const s = await ok(alice, ["submit", String(ids.A), "public-proof.json", "--slug", "cli-eth"]);
+    const results = s.json.results as { id: string; status: string; batchIndex: number }[];
+    expect(results.map((r) => [r.batchIndex, r.status])).toEqual([
+      [0, "PENDING"],
+      [1, "PENDING"],
+    ]);
+    for (const r of results) await runVerifyProof({ db: db.db, retry: DEFAULT_RETRY }, r.id, 0);
+    const again = await cli(alice, ["submit", String(ids.A), "public-proof.json", "--slug", "cli-eth"]);
+    expect(again.code).toBe(5); // the API refuses a duplicate (CONFLICT)
+    const board = await ok(users.carol!, ["leaderboard", "cli-eth"]);
+    const rows = board.json.rows as { competitor: string; correct: number; total: number }[];
+    expect(rows.map((r) => [r.competitor.toLowerCase(), r.correct, r.total])).toEqual([
+      [alice.address.toLowerCase(), score(iq.alice, plainRows(2, 8)), 8],
+    ]);
+  });
+
   it("reveals A through the API and B from the organiser's file; competitors download and check both", async () => {
     const status = await ok(users.alice!, ["status", String(ids.B)]);
     const commitDeadline = BigInt((status.json.deadlines as { commit: string }).commit);
@@ -712,7 +711,7 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
     expect(ra.json.uri).toMatch(new RegExp(`^${apiUrl}/api/trpc/dataset.download\\?input=`));
     const rb = await ok(users.organiser!, ["challenge", "reveal", String(ids.B)]); // finds its own hidden file
     expect(rb.json.uri).toMatch(/^file:\/\//);
-    await recordRevealLikeTheIndexer("cli-eth", ids.A);
+    await indexer.syncToHead(); // the reveal is final (depth 0): the API may release A's split
 
     for (const name of ["alice", "bob", "carol"]) {
       const u = users[name]!;

@@ -285,7 +285,33 @@ export async function download(
 
 // ---- on-chain reads ----------------------------------------------------------------------------------
 
+/** The live public-split leaderboard (API: server-verified proofs). */
+async function publicLeaderboard(ctx: Ctx, slug: string) {
+  const api = ctx.api();
+  const c = await apiCall(api.client.challenge.bySlug.query({ slug }), "challenge.bySlug", api.baseUrl);
+  const board = await apiCall(
+    api.client.leaderboard.public.query({ challengeId: c.id }),
+    "leaderboard.public",
+    api.baseUrl,
+  );
+  ctx.out({ slug, ...board }, () =>
+    board.rows.length === 0
+      ? `${slug}: no verified public-split proofs yet.`
+      : table(
+          ["rank", "competitor", "correct", "batches", "committed"],
+          board.rows.map((r) => [
+            r.rank,
+            r.competitor,
+            `${r.correct}/${r.total ?? "?"}`,
+            r.batches ?? "-",
+            r.committedAt.toISOString(),
+          ]),
+        ),
+  );
+}
+
 export async function leaderboard(ctx: Ctx, idArg: string) {
+  if (!/^\d+$/.test(idArg)) return publicLeaderboard(ctx, idArg);
   const id = parseId(idArg);
   const chain = await ctx.chain();
   const c = await getChallenge(chain, id);

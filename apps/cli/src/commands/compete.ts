@@ -3,9 +3,19 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseEventLogs, type Hex } from "viem";
 import { arenaEscrowAbi } from "@zkarena/chain";
-import { MLP_SHAPES, batchProofRequest, modelCommitment, randomSalt, type ProgressEvent } from "@zkarena/zk";
+import {
+  MLP_SHAPES,
+  batchProofRequest,
+  modelCommitment,
+  randomSalt,
+  type BatchTarget,
+  type MlpProofRequest,
+  type ProgressEvent,
+} from "@zkarena/zk";
 import { createNodeProver, releaseProverThreads } from "@zkarena/zk/node";
 import { PHASES, fmtAmount, getChallenge, read, tokenInfo, write } from "../chain.ts";
+import type { RouterInputs } from "@zkarena/api";
+import { apiCall } from "../api.ts";
 import type { Ctx } from "../context.ts";
 import { CliError, EXIT, inputError } from "../errors.ts";
 import {
@@ -15,11 +25,17 @@ import {
   readCommitRecord,
   readIntModel,
   readProofFile,
+  type ProofFile,
+  readSplit,
+  toSamples,
   writeJson,
   type CommitRecord,
 } from "../files.ts";
 import { fmtTime, parseId, sha256Hex } from "../util.ts";
 import { circuitIdOf, verifiedHiddenSplit } from "./challenge.ts";
+
+/** The public split's test salt: it is published, so its batches are committed under salt 0 (the API's rule). */
+export const PUBLIC_TEST_SALT = 0n;
 
 export async function commit(ctx: Ctx, idArg: string, opts: { model: string; saltFile?: string }) {
   const id = parseId(idArg);
@@ -156,14 +172,46 @@ export async function prove(
       `this model and salt commit to ${commitment}, but your on-chain commitment is ${onchain}: use the model file you committed last (${record.modelFile}) or its salt file`,
       EXIT.integrity,
     );
-  const { split, circuitId } = await verifiedHiddenSplit(chain, id, path.resolve(ctx.io.cwd, opts.split));
-  if (circuitId !== m.circuitId)
-    throw inputError(`the split is for ${circuitId}, the model for ${m.circuitId}`);
-  let batches = Array.from({ length: split.batchCount }, (_, i) => i);
+  // The revealed hidden split (checked against the escrow's commitment) or the public split (batch i
+  // = samples [i·N, (i+1)·N) under the public test salt 0, as the API checks public-split proofs).
+  const splitFile = path.resolve(ctx.io.cwd, opts.split);
+  const raw = readSplit(splitFile);
+  const isPublic = raw.kind === "samples";
+  const shape = m.model.shape;
+  let circuitId = m.circuitId;
+  let batchCount: number;
+  let target: (i: number) => { request: MlpProofRequest; batch?: BatchTarget };
+  const competitor = { model: m.model, modelSalt: salt, challengeId: id, submitter: BigInt(me) };
+  if (isPublic) {
+    if (raw.circuitId && raw.circuitId !== m.circuitId)
+      throw inputError(`the split is for ${raw.circuitId}, the model for ${m.circuitId}`);
+    const samples = toSamples(raw.rows, shape, opts.split);
+    batchCount = Math.floor(samples.length / shape.N);
+    if (batchCount === 0)
+      throw inputError(`the public split has ${samples.length} samples, fewer than one batch of ${shape.N}`);
+    ctx.note(
+      `public split: ${batchCount} batch(es) of ${shape.N} (proofs go to the API with \`zkarena submit --slug\`)`,
+    );
+    target = (i) => ({
+      request: {
+        ...competitor,
+        samples: samples.slice(i * shape.N, (i + 1) * shape.N),
+        testSalt: PUBLIC_TEST_SALT,
+      },
+    });
+  } else {
+    const v = await verifiedHiddenSplit(chain, id, splitFile);
+    if (v.circuitId !== m.circuitId)
+      throw inputError(`the split is for ${v.circuitId}, the model for ${m.circuitId}`);
+    circuitId = v.circuitId;
+    batchCount = v.split.batchCount;
+    target = (i) => batchProofRequest(v.split, i, competitor);
+  }
+  let batches = Array.from({ length: batchCount }, (_, i) => i);
   if (opts.batch !== undefined && opts.batch !== "all") {
     const b = Number(opts.batch);
-    if (!Number.isInteger(b) || b < 0 || b >= split.batchCount)
-      throw inputError(`--batch must be in [0, ${split.batchCount - 1}] or "all"`);
+    if (!Number.isInteger(b) || b < 0 || b >= batchCount)
+      throw inputError(`--batch must be in [0, ${batchCount - 1}] or "all"`);
     batches = [b];
   }
   const named = Object.values(MLP_SHAPES).find((s) => s.id === circuitId);
@@ -178,19 +226,14 @@ export async function prove(
   const timings: Record<string, unknown>[] = [];
   try {
     for (const [k, i] of batches.entries()) {
-      const { request, batch } = batchProofRequest(split, i, {
-        model: m.model,
-        modelSalt: salt,
-        challengeId: id,
-        submitter: BigInt(me),
-      });
-      const label = `proving batch ${i + 1}/${split.batchCount} (${k + 1} of ${batches.length})`;
+      const { request, batch } = target(i);
+      const label = `proving ${isPublic ? "public" : "hidden"} batch ${i + 1}/${batchCount} (${k + 1} of ${batches.length})`;
       let result;
       try {
         result = await prover.prove({
           circuitId,
           request,
-          batch,
+          ...(batch ? { batch } : {}),
           onProgress: progress(ctx, label, estimateMs),
         });
       } catch (e) {
@@ -211,8 +254,8 @@ export async function prove(
         pA: s.pA.map(String),
         pB: s.pB.map((r) => r.map(String)),
         pC: s.pC.map(String),
-        batchCommitment: (s.batchCommitment ?? batch.commitment).toString(),
-        merkleProof: s.merkleProof ?? batch.merkleProof,
+        batchCommitment: (s.batchCommitment ?? result.expected.testCommitment).toString(),
+        merkleProof: s.merkleProof ?? [],
       });
       timings.push({ batch: i, ...result.timings });
     }
@@ -229,7 +272,7 @@ export async function prove(
     challengeId: id.toString(),
     circuitId,
     submitter: me,
-    split: "hidden",
+    split: isPublic ? "public" : "hidden",
     proofs,
   });
   const correct = proofs.reduce((a, p) => a + Number(p.correct), 0);
@@ -240,11 +283,83 @@ export async function prove(
   );
 }
 
-export async function submit(ctx: Ctx, idArg: string, file: string) {
+/** Public-split proofs go to the API (verified off-chain by the worker; the live leaderboard). */
+async function submitPublic(ctx: Ctx, id: bigint, pf: ProofFile, opts: { slug?: string; wait?: string }) {
+  if (!opts.slug)
+    throw new CliError(
+      "a public-split proof goes to the API: pass --slug <challenge slug> (and --api-url)",
+      EXIT.usage,
+    );
+  const api = ctx.api();
+  const account = await ctx.account();
+  if (pf.submitter.toLowerCase() !== account.address.toLowerCase())
+    throw inputError(`the proofs were made for ${pf.submitter}; ${account.address} cannot submit them`);
+  const c = await apiCall(
+    api.client.challenge.bySlug.query({ slug: opts.slug }),
+    "challenge.bySlug",
+    api.baseUrl,
+  );
+  if (c.onchainId !== id.toString())
+    throw inputError(`${opts.slug} is on-chain challenge ${c.onchainId ?? "(not on-chain yet)"}, not ${id}`);
+  await api.signIn(account, ctx.cfg.chainId);
+  const results: { batchIndex: number; id: string; status: string; correct: number; error: string | null }[] =
+    [];
+  for (const p of pf.proofs) {
+    const r = await apiCall(
+      api.client.submission.submitPublicProof.mutate({
+        challengeId: c.id,
+        batchIndex: p.batchIndex,
+        proof: p.proof as RouterInputs["submission"]["submitPublicProof"]["proof"],
+        publicSignals: p.publicSignals,
+      }),
+      `submission.submitPublicProof (public batch ${p.batchIndex})`,
+      api.baseUrl,
+    );
+    results.push({
+      batchIndex: p.batchIndex,
+      id: r.id,
+      status: r.status,
+      correct: p.correct,
+      error: r.error,
+    });
+    ctx.note(`public batch ${p.batchIndex}: proof ${r.id} ${r.status} (${p.correct} correct)`);
+  }
+  const waitMs = opts.wait ? Number(opts.wait) * 1000 : 0;
+  const deadline = Date.now() + waitMs;
+  while (waitMs > 0 && results.some((r) => r.status === "PENDING") && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const r of results.filter((x) => x.status === "PENDING")) {
+      const now = await apiCall(
+        api.client.submission.byId.query({ id: r.id }),
+        "submission.byId",
+        api.baseUrl,
+      );
+      r.status = now.status;
+      r.error = now.error;
+    }
+  }
+  ctx.out({ challengeId: id.toString(), split: "public", results }, () =>
+    results
+      .map(
+        (r) => `public batch ${r.batchIndex}: ${r.status}${r.error ? ` (${r.error})` : ""} — proof ${r.id}`,
+      )
+      .join("\n"),
+  );
+}
+
+export async function submit(
+  ctx: Ctx,
+  idArg: string,
+  file: string,
+  opts: { slug?: string; wait?: string } = {},
+) {
   const id = parseId(idArg);
+  const pf = readProofFile(path.resolve(ctx.io.cwd, file));
+  if (pf.challengeId !== id.toString())
+    throw inputError(`${file} is for challenge ${pf.challengeId}, not ${id}`);
+  if (pf.split === "public") return submitPublic(ctx, id, pf, opts);
   const chain = await ctx.chain();
   const account = await ctx.account();
-  const pf = readProofFile(path.resolve(ctx.io.cwd, file));
   if (
     pf.challengeId !== id.toString() ||
     pf.escrow.toLowerCase() !== chain.escrow.toLowerCase() ||
