@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { loadTest } from "../../../examples/fashion-mnist/data.ts";
 import {
   MLP_SHAPES,
   OnnxImportError,
@@ -283,6 +284,24 @@ describe("importOnnx on PyTorch exports", () => {
       expect(report.floatAccuracy, file).toBeGreaterThanOrEqual(0.9);
       expect(report.quantizedAccuracy, file).toBeGreaterThanOrEqual(0.9);
     }
+  });
+});
+
+describe("importOnnx on the Fashion-MNIST baseline (examples/fashion-mnist)", () => {
+  it("imports the 196-25-10 PyTorch model for the benchmark circuit and keeps its held-out accuracy quantized", () => {
+    const bytes = new Uint8Array(
+      fs.readFileSync(fileURLToPath(new URL("../../../examples/fashion-mnist/model.onnx", import.meta.url))),
+    );
+    const { model, report } = importOnnx(bytes, { target: "benchmark" });
+    expect(report.fits).toEqual([MLP_SHAPES.benchmark.id]);
+    expect(report.layers[0]!.nodes[0]).toMatch(/^Div /); // x / 15 folded into W1
+    const test = loadTest();
+    expect(test).toHaveLength(560);
+    const { report: q } = quantize(model, MLP_SHAPES.benchmark.shape, { inputMax: 15, samples: test });
+    // train.py printed 0.8839 for PyTorch on the same 560 images.
+    expect(q.floatAccuracy).toBeCloseTo(495 / 560, 6);
+    expect(q.quantizedAccuracy).toBeGreaterThanOrEqual(0.87);
+    expect(q.saturated.count).toBe(0);
   });
 });
 
