@@ -1,12 +1,12 @@
 // The job runner of packages/api (pg-boss: public-split proof verification with retries and a dead
 // letter, leaderboard refreshes), started in this process beside the indexer.
-import { startJobRunner, type JobRunner } from "@zkarena/api/jobs";
+import { enqueueLeaderboardRefresh, startJobRunner, type JobRunner } from "@zkarena/api/jobs";
 import type { DbHandle } from "@zkarena/db";
 import { embeddedUrl, readLock } from "@zkarena/db/embedded";
 import type { DbEnv } from "@zkarena/db/env";
 import type { Logger } from "./log.ts";
 
-export type { JobRunner };
+export { enqueueLeaderboardRefresh, type JobRunner };
 
 /**
  * pg-boss's connection: DATABASE_URL, else the socket of the embedded database `npm start` serves,

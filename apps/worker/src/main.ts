@@ -13,7 +13,7 @@ import { readWorkerEnv, WorkerConfigError } from "./env.ts";
 import { Indexer } from "./indexer/indexer.ts";
 import { IndexerHaltError } from "./indexer/errors.ts";
 import { rpcChainSource } from "./indexer/source.ts";
-import { startJobs, type JobRunner } from "./jobs.ts";
+import type { JobRunner } from "./jobs.ts";
 import { createLogger } from "./log.ts";
 import { runIndexer } from "./run.ts";
 
@@ -53,6 +53,8 @@ async function main(): Promise<number> {
     target = { escrow, startBlock, circuitIds };
   }
 
+  // The job runner (and packages/api behind it) loads only when this worker runs jobs.
+  const jobsModule = env.jobs ? await import("./jobs.ts") : null;
   const handle = await openDb(dbEnv);
   let jobs: JobRunner | null = null;
   try {
@@ -71,6 +73,12 @@ async function main(): Promise<number> {
         batchBlocks: env.batchBlocks,
         circuitIds,
         log,
+        // Leaderboards follow the indexed proofs and commitments (a job per challenge, deduplicated).
+        onChallengesChanged: jobsModule
+          ? async (ids) => {
+              for (const id of ids) await jobsModule.enqueueLeaderboardRefresh(handle.db, id);
+            }
+          : undefined,
       });
       await indexer.checkSetup().catch((error: unknown) => {
         if (error instanceof IndexerHaltError) throw error;
@@ -96,7 +104,7 @@ async function main(): Promise<number> {
         ),
       );
     }
-    if (env.jobs) jobs = await startJobs(handle, dbEnv, log);
+    if (jobsModule) jobs = await jobsModule.startJobs(handle, dbEnv, log);
     if (tasks.length === 0 && !jobs) {
       log.warn("worker.nothing_to_do", { reason: "WORKER_INDEXER=0 and WORKER_JOBS=0" });
       return 0;

@@ -181,7 +181,11 @@ describe("indexer on anvil", () => {
   });
 
   it("indexes every event into ChainEvent and the derived tables, in small batches", async () => {
-    const steps = await makeIndexer(chain, db.db, { batchBlocks: 3 }).syncToHead();
+    const changed = new Set<string>();
+    const steps = await makeIndexer(chain, db.db, {
+      batchBlocks: 3,
+      onChallengesChanged: async (rows) => rows.forEach((r) => changed.add(r)),
+    }).syncToHead();
     expect(steps.filter((s) => s.kind === "batch").length).toBeGreaterThan(5);
     const head = await chain.publicClient.getBlockNumber();
     const cursor = await db.db.indexerCursor.findFirstOrThrow();
@@ -218,6 +222,8 @@ describe("indexer on anvil", () => {
       payoutSharesBps: [10_000],
     });
     expect(two.organiserBond.toFixed(0)).toBe((parseEther("0.3") + 1n).toString());
+    // Both rows were reported (for leaderboard refreshes) after their batches committed.
+    expect([...changed].sort()).toEqual([draftId, two.id].sort());
 
     const fundings = await db.db.funding.findMany({
       where: { challengeId: draftId },

@@ -46,6 +46,11 @@ export interface IndexerOptions {
   /** Registry key → circuit id (from the deployment record's verifiers). */
   circuitIds?: ReadonlyMap<string, string>;
   log?: Logger;
+  /**
+   * Called after a batch or a rollback committed, with the Challenge row ids it rebuilt (e.g. to queue
+   * leaderboard refreshes). Errors are logged, never retried: the tables are already consistent.
+   */
+  onChallengesChanged?: (challengeIds: string[]) => Promise<void>;
   /** Test hooks: called inside the batch transaction after its writes (throw to simulate a crash). */
   hooks?: { beforeCommit?: (batch: { from: bigint; to: bigint; events: number }) => void | Promise<void> };
 }
@@ -194,6 +199,7 @@ export class Indexer {
     if (previousFinal !== null && (finalized === null || finalized < previousFinal))
       finalized = previousFinal;
 
+    const changed: string[] = [];
     await this.db.$transaction(async (tx) => {
       await this.lock(tx, cursor);
       if (events.length > 0) {
@@ -222,7 +228,8 @@ export class Indexer {
       for (const id of await this.timeTriggered(tx, new Date(Number(last.timestamp) * 1000))) touched.add(id);
       const now = new Date(Number(last.timestamp) * 1000);
       for (const id of [...touched].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-        await rebuildChallenge(tx, this.deriveContext(), id, now);
+        const row = await rebuildChallenge(tx, this.deriveContext(), id, now);
+        if (row) changed.push(row);
       }
 
       await tx.indexerCursor.upsert({
@@ -243,6 +250,7 @@ export class Indexer {
       await this.opts.hooks?.beforeCommit?.({ from, to, events: events.length });
     }, TX_OPTIONS);
 
+    await this.notify(changed);
     this.log.info("indexer.batch", {
       from,
       to,
@@ -252,6 +260,15 @@ export class Indexer {
       ms: Math.round(performance.now() - started),
     });
     return { kind: "batch", from, to, events: events.length, head, finalized };
+  }
+
+  private async notify(challengeIds: string[]): Promise<void> {
+    if (challengeIds.length === 0 || !this.opts.onChallengesChanged) return;
+    try {
+      await this.opts.onChallengesChanged(challengeIds);
+    } catch (error) {
+      this.log.warn("indexer.notify_failed", { message: (error as Error).message.slice(0, 200) });
+    }
   }
 
   /** Takes the (chain, escrow) lock and insists the cursor is still the one this step planned from. */
@@ -391,6 +408,7 @@ export class Indexer {
 
     const depth = Number(cursor.blockNumber - (ancestorNumber ?? this.opts.startBlock - 1n));
     let challenges = 0;
+    const changed: string[] = [];
     await this.db.$transaction(async (tx) => {
       await this.lock(tx, cursor);
       const above = ancestorNumber ?? this.opts.startBlock - 1n;
@@ -415,9 +433,13 @@ export class Indexer {
       }
       const now = ancestor?.timestamp ?? new Date(0);
       for (const id of await this.timeTriggered(tx, now)) touched.add(id);
-      for (const id of touched) await rebuildChallenge(tx, this.deriveContext(), id, now);
+      for (const id of touched) {
+        const row = await rebuildChallenge(tx, this.deriveContext(), id, now);
+        if (row) changed.push(row);
+      }
       challenges = touched.size;
     }, TX_OPTIONS);
+    await this.notify(changed);
 
     this.log.warn("indexer.reorg", {
       depth,
