@@ -483,8 +483,11 @@ export const specSchema = z.strictObject({
     .max(10)
     .refine((a) => a.reduce((x, y) => x + y, 0) === 10_000, {
       error: "payout shares must add up to 10000 bp (e.g. [5000, 3000, 2000])",
+    })
+    .refine((a) => a.every((v, i) => i === 0 || v <= (a[i - 1] as number)), {
+      error: "payout shares must not increase from one rank to the next",
     }),
-  minCorrect: z.number().int().min(0).max(1_000_000).default(1),
+  minCorrect: z.number().int().min(1, { error: "minCorrect must be at least 1" }).max(1_000_000).default(1),
   /** Organiser bond in ETH (decimal string). */
   bond: z
     .string()
