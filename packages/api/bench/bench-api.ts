@@ -63,6 +63,27 @@ async function seed(handle: DbHandle): Promise<number> {
   return performance.now() - t0;
 }
 
+/** BENCH_EXPLAIN=1: the plans of the two hot queries (to decide on indexes). */
+async function explain(handle: DbHandle, challengeId: string): Promise<void> {
+  const plans: [string, string][] = [
+    ["challenge list", `SELECT * FROM "Challenge" ORDER BY "commitDeadline", id LIMIT 21`],
+    [
+      "public leaderboard",
+      `WITH best AS (SELECT p."competitorAddress" AS competitor, p."batchIndex", max(p.correct) AS correct, max(p.total) AS total
+         FROM "Proof" p JOIN "ModelCommitment" m ON m."challengeId" = p."challengeId" AND m."competitorAddress" = p."competitorAddress" AND m.commitment = p."modelCommitment"
+         WHERE p."challengeId" = '${challengeId}'::uuid AND p.split = 'PUBLIC' AND p.status = 'VERIFIED'
+         GROUP BY p."competitorAddress", p."batchIndex")
+       SELECT b.competitor, sum(b.correct) AS correct FROM best b
+       JOIN "ModelCommitment" m ON m."challengeId" = '${challengeId}'::uuid AND m."competitorAddress" = b.competitor
+       GROUP BY b.competitor, m."committedAt" ORDER BY correct DESC LIMIT 50`,
+    ],
+  ];
+  for (const [name, sql] of plans) {
+    const rows = await handle.db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ANALYZE ${sql}`);
+    console.log(`\n${name}:\n${rows.map((r) => `  ${r["QUERY PLAN"]}`).join("\n")}`);
+  }
+}
+
 interface Row {
   endpoint: string;
   concurrency: number;
@@ -120,6 +141,7 @@ async function main() {
       commitments: await handle.db.modelCommitment.count(),
     };
     const ids = (await handle.db.challenge.findMany({ select: { id: true } })).map((c) => c.id);
+    if (process.env.BENCH_EXPLAIN === "1") await explain(handle, ids[0] as string);
     const env = readApiEnv({ NODE_ENV: "test", RPC_URL: "http://127.0.0.1:9" });
     const server = await serveFetch((req) =>
       handleRestRequest(req, { prefix: "/api/v1", env, context: { db: handle, chain: null, escrow: null } }),
