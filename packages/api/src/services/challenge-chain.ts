@@ -73,11 +73,24 @@ export type Pot =
       reason: string;
     };
 
+/** A challenge page waits at most this long for the pot before showing it as unavailable. */
+export const POT_TIMEOUT_MS = 2_500;
+
 export async function potOf(ctx: { escrow?: EscrowResolver | null | undefined }, c: Challenge): Promise<Pot> {
   if (c.onchainId === null) return { source: "not-onchain", amount: "0", blockNumber: null, sponsorCount: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const escrow = await requireEscrow(ctx.escrow);
-    const { blockNumber, value } = await atBlock(escrow, (b) => readChallenge(escrow, c, b));
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the chain did not answer within ${POT_TIMEOUT_MS / 1000} s`)),
+        POT_TIMEOUT_MS,
+      );
+    });
+    const { blockNumber, value } = await Promise.race([
+      atBlock(escrow, (b) => readChallenge(escrow, c, b)),
+      timeout,
+    ]);
     return {
       source: "chain",
       amount: value.totalDeposits.toString(),
@@ -92,5 +105,7 @@ export async function potOf(ctx: { escrow?: EscrowResolver | null | undefined },
       cachedAmount: c.potCached.toFixed(0),
       reason: error instanceof Error ? error.message : "the chain cannot be read",
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
