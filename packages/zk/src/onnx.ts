@@ -692,7 +692,10 @@ class Interpreter {
       throw new OnnxImportError([{ kind: "unsupported-structure", message: "the graph has no output" }]);
     if (graph.outputs.length === 1) return graph.outputs[0]!.name;
     const float = graph.outputs.find((o) => o.elemType === DT.FLOAT || o.elemType === DT.DOUBLE);
-    const chosen = (float ?? graph.outputs[0]!).name;
+    // skl2onnx with its default ZipMap: outputs are a label and a sequence of maps; the scores are
+    // the ZipMap's input tensor.
+    const zipmap = float ? undefined : graph.nodes.find((n) => n.opType === "ZipMap" && n.inputs[0]);
+    const chosen = float?.name ?? zipmap?.inputs[0] ?? graph.outputs[0]!.name;
     this.notes.push(
       `the graph has ${names.length} outputs (${names.map((n) => `"${n}"`).join(", ")}); read "${chosen}" as the class scores (choose another with the output option)`,
     );

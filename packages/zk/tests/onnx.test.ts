@@ -128,22 +128,27 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
     ),
   ];
 }
-function valueInfo(name: string, dims: (number | string)[]): number[] {
+/** elemType: 1 = float, 7 = int64; null = not a tensor (e.g. ZipMap's sequence of maps). */
+function valueInfo(name: string, dims: (number | string)[], elemType: number | null = 1): number[] {
   const shape = dims.flatMap((d) => fBytes(1, typeof d === "number" ? fVarint(1, d) : fStr(2, d)));
-  return [...fStr(1, name), ...fBytes(2, fBytes(1, [...fVarint(1, 1), ...fBytes(2, shape)]))];
+  if (elemType === null) return [...fStr(1, name), ...fBytes(2, fBytes(4, []))];
+  return [...fStr(1, name), ...fBytes(2, fBytes(1, [...fVarint(1, elemType), ...fBytes(2, shape)]))];
 }
 function onnxModel(g: {
   nodes: number[][];
   inits: T[];
   input: (number | string)[];
   outputs?: string[];
+  outputTypes?: (number | null)[];
 }): Uint8Array {
   const graph = [
     ...g.nodes.flatMap((n) => fBytes(1, n)),
     ...fStr(2, "hand"),
     ...g.inits.flatMap((t) => fBytes(5, tensor(t))),
     ...fBytes(11, valueInfo("x", g.input)),
-    ...(g.outputs ?? ["y"]).flatMap((o) => fBytes(12, valueInfo(o, ["batch", "?"]))),
+    ...(g.outputs ?? ["y"]).flatMap((o, i) =>
+      fBytes(12, valueInfo(o, ["batch", "?"], g.outputTypes?.[i] === undefined ? 1 : g.outputTypes[i]!)),
+    ),
   ];
   return Uint8Array.from([
     ...fVarint(1, 8),
@@ -469,6 +474,31 @@ describe("importOnnx on hand-encoded graphs", () => {
         message: expect.stringMatching(/NaN or infinite/),
       }),
     ]);
+  });
+
+  it("reads skl2onnx-style outputs (label + ZipMap): the scores are the ZipMap's input; the label branch is ignored", () => {
+    const bytes = onnxModel({
+      nodes: [
+        node("MatMul", ["x", "W"], ["m"], "MatMul"),
+        node("Add", ["m", "b"], ["z"], "Add"),
+        node("Softmax", ["z"], ["probabilities"], "Softmax", [{ name: "axis", i: 1 }]),
+        node("ArgMax", ["probabilities"], ["label"], "ArgMax", [{ name: "axis", i: 1 }]),
+        node("ZipMap", ["probabilities"], ["output_probability"], "ZipMap"),
+      ],
+      inits: [
+        { name: "W", dims: [4, 3], data: WT.flat() },
+        { name: "b", dims: [3], data: b },
+      ],
+      input: ["N", 4],
+      outputs: ["label", "output_probability"],
+      outputTypes: [7, null],
+    });
+    const { model, report } = importOnnx(bytes, { target: "any" });
+    logits(model, x).forEach((v, c) => expect(v).toBeCloseTo(ref[c]!, 5));
+    expect(report.output).toBe("probabilities");
+    expect(report.notes.join("\n")).toMatch(
+      /2 node\(s\) not on the path to output "probabilities" ignored: ArgMax "ArgMax", ZipMap "ZipMap"/,
+    );
   });
 
   it("refuses a graph with no layer", () => {
