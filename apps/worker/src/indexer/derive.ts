@@ -423,8 +423,10 @@ async function syncKeyed<Input extends { chainId: number; txHash: string; logInd
     if (!s) missing.push(w);
     else if (!sameFields(s, w)) await ops.update(s.id, w);
   }
-  if (missing.length > 0) {
-    await ops.removeKeys(missing.map(({ chainId, txHash, logIndex }) => ({ chainId, txHash, logIndex })));
-    await ops.insert(missing);
+  // Chunks keep every statement far below PostgreSQL's 65 535 bind parameters.
+  for (let i = 0; i < missing.length; i += 1000) {
+    const chunk = missing.slice(i, i + 1000);
+    await ops.removeKeys(chunk.map(({ chainId, txHash, logIndex }) => ({ chainId, txHash, logIndex })));
+    await ops.insert(chunk);
   }
 }
