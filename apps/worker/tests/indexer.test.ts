@@ -25,6 +25,7 @@ import { proveMlp } from "../../../packages/zk/src/prove.ts";
 import { infer, type IntModel, type Sample } from "../../../packages/zk/src/reference.ts";
 import type { MlpShape } from "../../../packages/zk/src/shape.ts";
 import { generatedSlug } from "../src/indexer/derive.ts";
+import { runIndexer } from "../src/run.ts";
 import { proofFromCalldata } from "../src/indexer/source.ts";
 import {
   CIRCUIT,
@@ -327,6 +328,44 @@ describe("indexer on anvil", () => {
       expect(await snapshot(fresh.db)).toEqual(groundTruth);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("two workers on one database apply every batch once (advisory lock + cursor check)", async () => {
+    const shared = await createTestDb();
+    try {
+      await createDraft(shared);
+      const controller = new AbortController();
+      const retries: string[] = [];
+      const log = {
+        info: () => {},
+        warn: (event: string, fields: Record<string, unknown> = {}) => {
+          if (event === "indexer.retry") retries.push(String(fields.error));
+        },
+        error: () => {},
+      };
+      const loops = [0, 1].map((i) =>
+        runIndexer(makeIndexer(chain, shared.db, { batchBlocks: 2 + i }), {
+          pollIntervalMs: 50,
+          signal: controller.signal,
+          log,
+          maxBackoffMs: 200,
+        }),
+      );
+      const head = await chain.publicClient.getBlockNumber();
+      const deadline = Date.now() + 120_000;
+      while ((await shared.db.indexerCursor.findFirst())?.blockNumber !== head) {
+        if (Date.now() > deadline) throw new Error("the two workers did not reach the head");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      controller.abort();
+      await Promise.all(loops);
+      // Whatever interleaving happened, only CursorMovedError retries, and the tables are the ground truth.
+      expect(retries.every((name) => name === "CursorMovedError")).toBe(true);
+      expect(await shared.db.chainEvent.count()).toBe(eventCount);
+      expect(await snapshot(shared.db)).toEqual(groundTruth);
+    } finally {
+      await shared.close();
     }
   });
 
