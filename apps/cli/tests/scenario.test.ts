@@ -847,6 +847,9 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
     const stC = await ok(users.alice!, ["status", String(ids.C)]);
     expect(stC.json.phase).toBe("RevealMissed");
     expect((await ok(users.alice!, ["status", String(ids.A)])).json.phase).toBe("Settled");
+    const human = await ok(users.alice!, ["challenge", "show", String(ids.A)], { json: false });
+    expect(human.stdout).toMatch(/^challenge 1 on 0x[0-9a-fA-F]{40} \(chain 31337\): Settled$/m);
+    expect(human.stdout).toMatch(/^claimable now: prize [\d.]+ ETH, refund 0 ETH, bond 0 ETH$/m);
 
     const received = new Map<string, bigint>(); // ETH in, by user
     const tokenIn = new Map<string, bigint>();
