@@ -122,6 +122,7 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
   const users: Record<string, User> = {};
   const restoreLog = setLogSink(() => {});
   const startEth = new Map<string, bigint>();
+  const gasReport: [string, string][] = [];
 
   const models = {
     alice: floatModel(11),
@@ -179,7 +180,11 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
       if (Array.isArray(v)) v.forEach(walk);
       else if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (typeof o.hash === "string" && typeof o.fee === "string") user.fees.set(o.hash, BigInt(o.fee));
+        if (typeof o.hash === "string" && typeof o.fee === "string") {
+          if (!user.fees.has(o.hash))
+            gasReport.push([args.slice(0, args[0] === "challenge" ? 2 : 1).join(" "), String(o.gasUsed)]);
+          user.fees.set(o.hash, BigInt(o.fee));
+        }
         Object.values(o).forEach(walk);
       }
     };
@@ -327,6 +332,18 @@ describe("zkarena CLI: full lifecycle on a real local stack", () => {
   }, 900_000);
 
   afterAll(async () => {
+    // Gas of the transactions the commands sent, for the README (not asserted).
+    const byCommand = new Map<string, bigint[]>();
+    for (const [label, gas] of gasReport)
+      byCommand.set(label, [...(byCommand.get(label) ?? []), BigInt(gas)]);
+    console.info(
+      `gasUsed per command on anvil (min – max, n):\n${[...byCommand]
+        .map(
+          ([l, g]) =>
+            `  zkarena ${l.padEnd(22)} ${g.reduce((a, b) => (a < b ? a : b))} – ${g.reduce((a, b) => (a > b ? a : b))} (${g.length})`,
+        )
+        .join("\n")}`,
+    );
     restoreLog();
     await anvil?.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(null)));
