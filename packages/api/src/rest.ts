@@ -18,6 +18,7 @@ import { apiEnv, type ApiEnv } from "./env.ts";
 import { BodyTooLarge, POLLUTION_KEY, clientIpFrom, readLimited, type HandleOptions } from "./http.ts";
 import { log } from "./log.ts";
 import { appRouter, createCaller } from "./root.ts";
+import { RESPONSE_SCHEMAS } from "./rest-schemas.ts";
 import { SESSION_COOKIE } from "./services/session.ts";
 import { createTRPCContext, describeZodError } from "./trpc.ts";
 
@@ -302,6 +303,14 @@ function buildDocument(): Record<string, unknown> {
         { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       ]),
     );
+    const response = RESPONSE_SCHEMAS[route.procedure];
+    const responseSchema = response
+      ? (() => {
+          const j = z.toJSONSchema(response, { io: "output", unrepresentable: "any" }) as JsonSchema;
+          delete j.$schema;
+          return j;
+        })()
+      : { type: ["object", "array", "null"] };
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.procedure.replace(".", "_"),
@@ -314,7 +323,7 @@ function buildDocument(): Record<string, unknown> {
       responses: {
         "200": {
           description: "The procedure's result as JSON (dates as ISO strings, amounts as decimal strings)",
-          content: { "application/json": { schema: { type: ["object", "array", "null"] } } },
+          content: { "application/json": { schema: responseSchema } },
         },
         ...errors,
       },

@@ -6,6 +6,12 @@ import { createTestDb, type TestDb } from "@zkarena/db/testing";
 import { testCommitment } from "@zkarena/zk";
 import { handleOpenApiRequest, handleRestRequest } from "../src/rest.ts";
 import { serveFetch, type ServedHandler } from "../src/node-server.ts";
+import {
+  challengeListSchema,
+  proofDetailSchema,
+  publicLeaderboardSchema,
+  submittedProofSchema,
+} from "../src/rest-schemas.ts";
 import { alice, carol, lower, siweMessage, testEnv } from "./helpers.ts";
 import { CI_SHAPE, seedCommitment, seedOnchainChallenge, type SeededChallenge } from "./fixtures.ts";
 
@@ -72,6 +78,12 @@ describe("GET /api/openapi.json", () => {
     const body = submit?.requestBody?.content["application/json"]?.schema;
     expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["batchIndex", "proof", "publicSignals"]);
     expect(body?.required.sort()).toEqual(["proof", "publicSignals"]);
+    const ok = (
+      list as unknown as {
+        responses: Record<string, { content: Record<string, { schema: { properties?: object } }> }>;
+      }
+    ).responses["200"]?.content["application/json"]?.schema;
+    expect(Object.keys(ok?.properties ?? {})).toEqual(["items", "nextCursor"]);
   });
 });
 
@@ -79,10 +91,8 @@ describe("/api/v1 reads", () => {
   it("lists challenges with query parameters converted to the schema's types", async () => {
     const res = await get("/api/v1/challenges?limit=5&state=OPEN");
     expect(res.status).toBe(200);
-    const page = (await res.json()) as {
-      items: { slug: string; commitDeadline: string }[];
-      nextCursor: string | null;
-    };
+    // The documented response schema parses the real response (strict: no missing or extra fields).
+    const page = challengeListSchema.parse(await res.json());
     expect(page.items.map((c) => c.slug)).toEqual([challenge.slug]);
     expect(new Date(page.items[0]?.commitDeadline ?? "").getTime()).toBeGreaterThan(Date.now());
   });
@@ -102,7 +112,7 @@ describe("/api/v1 reads", () => {
     expect(batches.batches).toHaveLength(1);
     const board = await get(`/api/v1/challenges/${challenge.id}/leaderboard/public?limit=10`);
     expect(board.status).toBe(200);
-    expect(await board.json()).toMatchObject({ split: "PUBLIC", rows: [], competitors: 0 });
+    expect(publicLeaderboardSchema.parse(await board.json())).toMatchObject({ rows: [], competitors: 0 });
   });
 
   it("answers invalid input with 400 and the problems, unknown paths 404, wrong methods 405", async () => {
@@ -164,12 +174,9 @@ describe("POST /api/v1/challenges/{id}/proofs", () => {
 
     const accepted = await post(path, body, { cookie });
     expect(accepted.status).toBe(200);
-    const proof = (await accepted.json()) as { id: string; status: string; correct: number };
+    const proof = submittedProofSchema.parse(await accepted.json());
     expect(proof).toMatchObject({ status: "PENDING", correct: 2 });
-    const status = (await (await get(`/api/v1/proofs/${proof.id}`)).json()) as {
-      status: string;
-      publicSignals: string[];
-    };
+    const status = proofDetailSchema.parse(await (await get(`/api/v1/proofs/${proof.id}`)).json());
     expect(status.status).toBe("PENDING");
     expect(status.publicSignals).toEqual(body.publicSignals);
     const mine = (await (await get("/api/v1/me/submissions", { cookie })).json()) as {
