@@ -7,6 +7,7 @@ import { Providers } from "~/components/providers";
 import { WalletButton } from "~/components/wallet-button";
 import { NavLinks } from "~/components/nav-links";
 import { publicEnv } from "~/env";
+import { clientContracts } from "~/server/chain";
 import { createWagmiConfig } from "~/wagmi";
 import "./globals.css";
 
@@ -23,7 +24,7 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const env = publicEnv();
+  const env = { ...publicEnv(), ...(await clientContracts()) };
   const initialState = cookieToInitialState(createWagmiConfig(env), (await headers()).get("cookie"));
   return (
     <html lang="en">

@@ -1,10 +1,15 @@
 import Link from "next/link";
 import { TRPCError } from "@trpc/server";
 import type { ChallengeSummary } from "@zkarena/api";
+import { Countdown } from "~/components/countdown";
 import { StateBadge } from "~/components/state-badge";
 import { TagList } from "~/components/tag-list";
 import { formatAmount, formatDate, stateLabels, type ChallengeStateName } from "~/format";
+import { nowSeconds } from "~/short";
 import { serverApi } from "~/trpc/server";
+
+const families = { MLP: "MLP", WEIGHTLESS: "Weightless", TREE: "Trees" } as const;
+type Family = keyof typeof families;
 
 export const dynamic = "force-dynamic";
 
@@ -24,16 +29,19 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
   const stateParam = first(params.state);
   const state = isState(stateParam) ? stateParam : undefined;
   const cursor = first(params.cursor) || undefined;
+  const familyParam = first(params.family);
+  const family = familyParam && familyParam in families ? (familyParam as Family) : undefined;
+  const now = nowSeconds();
 
   let page: { items: ChallengeSummary[]; nextCursor: string | null } | null = null;
   let error: string | null = null;
   try {
     const api = await serverApi();
-    page = await api.challenge.list({ search, state, cursor, limit: 12 });
+    page = await api.challenge.list({ search, state, family, cursor, limit: 12 });
   } catch (e) {
     error = e instanceof TRPCError || e instanceof Error ? e.message : String(e);
   }
-  const filtered = Boolean(search || state || cursor);
+  const filtered = Boolean(search || state || family || cursor);
 
   return (
     <>
@@ -64,6 +72,17 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
           <select id="state" name="state" className="input" defaultValue={state ?? ""}>
             <option value="">All states</option>
             {Object.entries(stateLabels).map(([value, { label }]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <label className="sr-only" htmlFor="family">
+            Model family
+          </label>
+          <select id="family" name="family" className="input" defaultValue={family ?? ""}>
+            <option value="">All model families</option>
+            {Object.entries(families).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
@@ -110,14 +129,16 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
                 <Link href={`/challenges/${c.slug}`} className="card card-link" data-testid="challenge-card">
                   <div className="card-head">
                     <StateBadge state={c.state} />
-                    <span className="muted mono">{c.circuitId}</span>
+                    <span className="muted mono">
+                      {families[c.modelFamily as Family] ?? c.modelFamily} · {c.circuitId}
+                    </span>
                   </div>
                   <h2>{c.title}</h2>
                   <p className="card-summary">{c.summary}</p>
                   <TagList tags={c.tags} />
                   <div className="card-foot">
                     <span>Pot {formatAmount(c.potCached, c.tokenDecimals, c.tokenSymbol)}</span>
-                    <span>Commits close {formatDate(c.commitDeadline)}</span>
+                    <CardDeadline c={c} now={now} />
                   </div>
                 </Link>
               </li>
@@ -132,6 +153,7 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
                   query: {
                     ...(search ? { q: search } : {}),
                     ...(state ? { state } : {}),
+                    ...(family ? { family } : {}),
                     cursor: page.nextCursor,
                   },
                 }}
@@ -143,5 +165,20 @@ export default async function ChallengesPage({ searchParams }: { searchParams: S
         </>
       ) : null}
     </>
+  );
+}
+
+function CardDeadline({ c, now }: { c: ChallengeSummary; now: number }) {
+  const deadlines = [
+    { label: "Commits close", at: c.commitDeadline },
+    { label: "Reveal by", at: c.revealDeadline },
+    { label: "Proofs close", at: c.proveDeadline },
+  ];
+  const next = deadlines.find((d) => d.at.getTime() / 1000 > now);
+  if (!next) return <span>Ended {formatDate(c.proveDeadline)}</span>;
+  return (
+    <span title={formatDate(next.at)}>
+      {next.label} <Countdown target={Math.floor(next.at.getTime() / 1000)} chainNow={now} serverNow={now} />
+    </span>
   );
 }

@@ -9,7 +9,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
-const port = 3100;
+// e2e/run.mjs picks free ports; a bare `playwright test` falls back to these.
+const port = Number(process.env.ZKARENA_E2E_WEB_PORT ?? 3100);
+const anvilPort = (process.env.ZKARENA_ANVIL_PORT ??= "8645");
 const external = process.env.ZKARENA_E2E_BASE_URL;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 
@@ -26,7 +28,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [
     ["list"],
@@ -64,9 +66,13 @@ export default defineConfig({
         stderr: "pipe",
         env: {
           ZKARENA_WEB_PORT: String(port),
-          ZKARENA_ANVIL_PORT: "8645",
+          ZKARENA_ANVIL_PORT: anvilPort,
           ZKARENA_DATA_DIR: dataDir,
           ZKARENA_SKIP_BUILD: "1",
+          // The pages read the chain themselves; without the indexer the embedded database has one
+          // client process (with the worker beside the web app, PGlite's socket server answered
+          // "unnamed prepared statement does not exist" to the web app's queries under load).
+          ZKARENA_WORKER: process.env.ZKARENA_WORKER ?? "0",
           TURBO_TELEMETRY_DISABLED: "1",
           NEXT_TELEMETRY_DISABLED: "1",
         },

@@ -42,6 +42,29 @@ if (!existsSync(chromium)) {
 }
 
 rmSync(summary, { force: true });
+
+// Free loopback ports for the web app and anvil (never fixed ones: other suites run beside this one).
+async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+process.env.ZKARENA_E2E_WEB_PORT ??= String(await freePort());
+process.env.ZKARENA_ANVIL_PORT ??= String(await freePort());
+
+// The lifecycle test proves in the browser with the CI circuit: build it (a cache hit when current).
+if (!process.env.ZKARENA_E2E_BASE_URL) {
+  const { buildCircuit, releaseCurves } = await import("../../../circuits/scripts/lib.mjs");
+  await buildCircuit("mlp-d4-h3-c3-n4");
+  await releaseCurves();
+}
 // The stack is started with ZKARENA_SKIP_BUILD=1, so it needs a production build of this app.
 if (!process.env.ZKARENA_E2E_BASE_URL && !existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
   console.log("no production build of the web app yet: running `next build` first");

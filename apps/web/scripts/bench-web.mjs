@@ -21,11 +21,16 @@ const { values } = parseArgs({
 
 if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
   console.log("no production build of the web app: running `next build` first");
-  const build = spawnSync(path.join(repoRoot, "node_modules", ".bin", "next"), ["build"], { cwd: webDir, stdio: "inherit" });
+  const build = spawnSync(path.join(repoRoot, "node_modules", ".bin", "next"), ["build"], {
+    cwd: webDir,
+    stdio: "inherit",
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 console.log("\nJavaScript shipped per route (first load: root chunks + the route's client chunks)\n");
-const size = spawnSync(process.execPath, [path.join(webDir, "scripts", "bundle-size.mjs")], { stdio: "inherit" });
+const size = spawnSync(process.execPath, [path.join(webDir, "scripts", "bundle-size.mjs")], {
+  stdio: "inherit",
+});
 if (size.status !== 0) process.exit(size.status ?? 1);
 console.log(
   "\nThe prover (snarkjs, ffjavascript, Poseidon) is not in these numbers: the challenge page loads it on demand, in its Web Worker.",

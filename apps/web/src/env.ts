@@ -46,6 +46,48 @@ export function parsePublicEnv(source: Record<string, string | undefined>): Publ
   return { chainId: parsed.data.NEXT_PUBLIC_CHAIN_ID, rpcUrl: parsed.data.NEXT_PUBLIC_RPC_URL };
 }
 
+const serverSchema = z.object({
+  /** JSON-RPC endpoint the server reads the chain through (may differ from the browser's). */
+  RPC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ protocol: /^https?$/, error: "RPC_URL must be an http(s) URL, e.g. http://127.0.0.1:8545" })
+      .optional(),
+  ),
+  /** Folder of the deployment records (<chainId>.json); default: packages/chain/deployments. */
+  ZKARENA_DEPLOYMENTS_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** Folder of the circuit builds served to the browser prover; default: <repo>/circuits/build. */
+  ZKARENA_CIRCUITS_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+});
+
+/** Server-only settings (never sent to the browser). */
+export interface ServerEnv {
+  rpcUrl: string;
+  deploymentsDir: string | undefined;
+  circuitsDir: string | undefined;
+}
+
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const pub = parsePublicEnv(source);
+  const parsed = serverSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid web configuration:\n${lines.join("\n")}`);
+  }
+  return {
+    rpcUrl: parsed.data.RPC_URL ?? pub.rpcUrl,
+    deploymentsDir: parsed.data.ZKARENA_DEPLOYMENTS_DIR,
+    circuitsDir: parsed.data.ZKARENA_CIRCUITS_DIR,
+  };
+}
+
+let cachedServer: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+  cachedServer ??= parseServerEnv(process.env);
+  return cachedServer;
+}
+
 let cached: PublicEnv | undefined;
 
 /** The public settings of this server process (parsed once). */

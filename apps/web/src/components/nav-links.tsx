@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 
 const links = [
   { href: "/", label: "Challenges", match: (p: string) => p === "/" || p.startsWith("/challenges") },
+  { href: "/create", label: "Create", match: (p: string) => p.startsWith("/create") },
   { href: "/status", label: "Status", match: (p: string) => p.startsWith("/status") },
 ] as const;
 

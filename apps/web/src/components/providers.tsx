@@ -6,10 +6,18 @@ import type { PublicEnv } from "~/env";
 import { TRPCReactProvider } from "~/trpc/react";
 import { createWagmiConfig } from "~/wagmi";
 
-const PublicEnvContext = createContext<PublicEnv | null>(null);
+/** The chain settings plus the deployed contracts the browser talks to. */
+export interface AppConfig extends PublicEnv {
+  escrow: `0x${string}` | null;
+  deployBlock: string;
+  /** Pinned verification-key hashes per circuit id (from the deployment record). */
+  vkHashes: Record<string, string>;
+}
 
-/** The chain settings the server was started with (see src/env.ts). */
-export function usePublicEnv(): PublicEnv {
+const PublicEnvContext = createContext<AppConfig | null>(null);
+
+/** The chain settings the server was started with (see src/env.ts) and the deployed contracts. */
+export function usePublicEnv(): AppConfig {
   const env = useContext(PublicEnvContext);
   if (!env) throw new Error("usePublicEnv must be used inside <Providers>");
   return env;
@@ -20,7 +28,7 @@ export function Providers({
   initialState,
   children,
 }: {
-  env: PublicEnv;
+  env: AppConfig;
   initialState: State | undefined;
   children: ReactNode;
 }) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { rememberDevWallet } from "~/wagmi";
 import {
   useChainId,
   useChains,
@@ -86,7 +87,14 @@ export function WalletButton() {
           <span className="dot dot-ok" aria-hidden="true" />
           {shortAddress(connection.address)}
         </span>
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => disconnect.mutate()}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={() => {
+            rememberDevWallet(false);
+            disconnect.mutate();
+          }}
+        >
           Disconnect
         </button>
         {switchChain.error ? (
@@ -126,7 +134,10 @@ export function WalletButton() {
                 data-testid={`connector-${connector.id}`}
                 onClick={() => {
                   setOpen(false);
-                  connect.mutate({ connector });
+                  connect.mutate(
+                    { connector },
+                    { onSuccess: () => rememberDevWallet(connector.id === "mock") },
+                  );
                 }}
               >
                 <span className="menu-item-title">{label.title}</span>

@@ -1,0 +1,270 @@
+// The whole lifecycle through the UI on the CI circuit (mlp-d4-h3-c3-n4), with real in-browser proofs:
+// organiser creates, sponsor funds, two data scientists commit, time advances, organiser reveals, both
+// prove in the browser and submit, time advances, the winner claims, the sponsor sees the outcome.
+// Each person is a browser context whose development wallet is a different anvil account.
+import { readFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
+import { createTestClient, http, publicActions } from "viem";
+import { foundry } from "viem/chains";
+import { MLP_SHAPES, infer, quantize } from "@zkarena/zk";
+import { expect, screenshot, test } from "./fixtures";
+
+const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
+const chain = createTestClient({
+  chain: foundry,
+  mode: "anvil",
+  transport: http(anvilUrl),
+  cacheTime: 0,
+}).extend(publicActions);
+const DAY = 86_400;
+
+async function advance(seconds: number) {
+  await chain.increaseTime({ seconds });
+  await chain.mine({ blocks: 1 });
+}
+
+const shape = MLP_SHAPES.ci.shape;
+// Distinctive float weights: the network log is searched for them (they must never leave the browser).
+const modelA = {
+  format: "zkarena.model/v1",
+  family: "mlp",
+  D: 4,
+  H: 3,
+  C: 3,
+  W1: [
+    [0.7312951, -0.2, 0.1, 0.05],
+    [-0.1, 0.6481273, -0.2, 0.1],
+    [0.05, -0.1, 0.5937714, -0.3],
+  ],
+  b1: [0.01, 0.02, 0.03],
+  W2: [
+    [0.9, -0.3, -0.2],
+    [-0.2, 0.8, -0.3],
+    [-0.3, -0.2, 0.85],
+  ],
+  b2: [0, 0, 0],
+};
+const modelB = {
+  ...modelA,
+  W2: [
+    [-0.3, -0.2, 0.85],
+    [0.9, -0.3, -0.2],
+    [-0.2, 0.8, -0.3],
+  ],
+};
+
+function predictions(model: unknown, rows: number[][]): number[] {
+  const { model: q } = quantize(model, shape, { inputMax: 15 });
+  return rows.map((r) => infer(q, r.slice(0, 4).map(BigInt)).prediction);
+}
+
+/** Four hidden samples labelled so that model A gets 4/4 and model B 1-3 (both above minCorrect 1). */
+function hiddenSplit(): number[][] {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % 16);
+  const candidates = Array.from({ length: 400 }, () => [rnd(), rnd(), rnd(), rnd()]);
+  const a = predictions(modelA, candidates);
+  const b = predictions(modelB, candidates);
+  const agree = candidates.findIndex((_, i) => a[i] === b[i]);
+  const differ = candidates
+    .map((_, i) => i)
+    .filter((i) => a[i] !== b[i])
+    .slice(0, 3);
+  if (agree < 0 || differ.length < 3) throw new Error("test data: no suitable samples");
+  return [agree, ...differ].map((i) => [...(candidates[i] as number[]), a[i] as number]);
+}
+
+const hidden = hiddenSplit();
+const publicRows = [
+  [15, 0, 0, 0, 0],
+  [0, 15, 0, 0, 1],
+  [0, 0, 15, 0, 2],
+  [12, 2, 1, 0, 0],
+];
+
+async function person(
+  browser: Browser,
+  baseURL: string,
+  account: number,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, acceptDownloads: true });
+  await context.addInitScript((a) => {
+    window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
+  }, account);
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`account ${account}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`account ${account}: ${e.message}`));
+  return { context, page };
+}
+
+async function connect(page: Page) {
+  await page.getByTestId("wallet-connect").click();
+  await page.getByTestId("connector-mock").click();
+  await expect(page.getByTestId("wallet-address")).toBeVisible();
+}
+
+async function confirmed(page: Page) {
+  await expect(page.getByTestId("tx-error")).toHaveCount(0);
+  await expect(page.getByTestId("tx-success")).toBeVisible({ timeout: 30_000 });
+}
+
+test("organiser, sponsor and two data scientists run a challenge to the payout", async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(360_000);
+  const errors: string[] = [];
+  const base = baseURL ?? "";
+  const organiser = await person(browser, base, 1, errors);
+  const sponsor = await person(browser, base, 2, errors);
+  const alice = await person(browser, base, 4, errors);
+  const bob = await person(browser, base, 5, errors);
+  const slug = `e2e-lifecycle-${Date.now().toString(36)}`;
+
+  // Organiser: the guided create flow.
+  const o = organiser.page;
+  await o.goto("/create");
+  await connect(o);
+  await o.getByLabel("Title").fill("E2E lifecycle: four features, three classes");
+  await o.getByLabel("URL name").fill(slug);
+  await o.getByLabel("One-line summary").fill("A challenge run by the browser tests.");
+  await o.getByLabel("What must the model predict?").fill("The class (0-2) of four 4-bit features");
+  await o.getByLabel("Circuit").selectOption("mlp-d4-h3-c3-n4");
+  await o
+    .getByLabel(/Public validation split/)
+    .setInputFiles({
+      name: "public.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(publicRows)),
+    });
+  const requestsBeforeHidden = new Set<string>();
+  o.on("request", (r) => requestsBeforeHidden.add(r.postData() ?? ""));
+  await o
+    .getByLabel(/Hidden test split/)
+    .setInputFiles({
+      name: "hidden.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify({ samples: hidden })),
+    });
+  await expect(o.getByTestId("hidden-commitment")).toContainText("nothing has been sent");
+  const testCommitment = (await o.getByTestId("test-commitment-value").textContent())?.trim() ?? "";
+  expect(testCommitment).toMatch(/^\d+$/);
+  await o.getByLabel("Shares per rank (%)").fill("60, 40");
+  await o.getByLabel("Minimum correct to rank").fill("1");
+  await o.getByLabel("Organiser bond (ETH)").fill("0.1");
+  await screenshot(o, "create");
+  await o.getByTestId("sign-in").click();
+  await expect(o.getByTestId("sign-in")).toHaveCount(0);
+  await o.getByTestId("create-submit").click();
+  await o.waitForURL(`**/challenges/${slug}`, { timeout: 60_000 });
+  // The hidden samples were never part of a request.
+  const hiddenText = JSON.stringify(hidden);
+  for (const body of requestsBeforeHidden) expect(body.includes(hiddenText.slice(1, 30))).toBe(false);
+  await expect(o.getByTestId("phase-badge")).toContainText("Open");
+  await expect(o.getByTestId("test-commitment")).toHaveText(testCommitment);
+  await expect(o.getByTestId("organiser-panel")).toBeVisible();
+
+  // Sponsor funds 1 ETH.
+  const s = sponsor.page;
+  await s.goto(`/challenges/${slug}`);
+  await connect(s);
+  await s.getByLabel("Amount (ETH)").fill("1");
+  await s.getByRole("button", { name: "Fund" }).click();
+  await confirmed(s);
+  await expect(s.getByTestId("pot")).toHaveText("1 ETH");
+  await expect(s.getByTestId("my-deposit")).toHaveText("1 ETH");
+
+  // Two data scientists import, check and commit; nothing they send carries the weights.
+  for (const [who, model] of [
+    [alice, modelA],
+    [bob, modelB],
+  ] as const) {
+    const p = who.page;
+    const sent: Request[] = [];
+    p.on("request", (r) => sent.push(r));
+    await p.goto(`/challenges/${slug}`);
+    await connect(p);
+    await expect(p.getByTestId("privacy-note")).toContainText("never leaves this browser");
+    await p
+      .getByLabel(/Import your model/)
+      .setInputFiles({
+        name: "model.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(model)),
+      });
+    await expect(p.getByTestId("quantized-accuracy")).toContainText("on 4 public samples");
+    await p.getByTestId("commit").click();
+    const download = p.waitForEvent("download");
+    await p.getByTestId("download-backup").click();
+    const backup = JSON.parse(readFileSync(await (await download).path(), "utf8")) as { modelSalt: string };
+    expect(backup.modelSalt).toMatch(/^\d+$/);
+    await confirmed(p);
+    await expect(p.getByTestId("my-commitment")).toBeVisible();
+    (who as { sent?: Request[] }).sent = sent;
+  }
+  await screenshot(alice.page, "challenge-commit");
+
+  // Commits close: the sponsor's stale page tries to fund and gets the decoded custom error.
+  await advance(7 * DAY + 60);
+  await s.getByLabel("Amount (ETH)").fill("0.5");
+  await s.getByRole("button", { name: "Fund" }).click();
+  await expect(s.getByTestId("tx-error")).toContainText("ArenaEscrow__WrongPhase");
+
+  // Organiser reveals (the dashboard shows the commitments and the deadline).
+  await o.reload();
+  await expect(o.getByTestId("commitments").locator("li")).toHaveCount(2);
+  await expect(o.getByTestId("reveal-panel")).toContainText("window closes");
+  await screenshot(o, "organiser-reveal");
+  await o.getByTestId("reveal").click();
+  await confirmed(o);
+  await expect(o.getByTestId("phase-badge")).toContainText("Proving");
+
+  // Both prove in the browser and submit.
+  for (const who of [alice, bob]) {
+    const p = who.page;
+    await p.reload();
+    await p.getByTestId("prove").click();
+    await expect(p.getByTestId("prove-done")).toBeVisible({ timeout: 150_000 });
+    await expect(p.getByTestId("my-rank")).toBeVisible();
+  }
+  await alice.page.reload();
+  await expect(alice.page.getByTestId("my-rank")).toContainText("#1");
+  await expect(alice.page.getByTestId("leaderboard").locator("tbody tr")).toHaveCount(2);
+  await screenshot(alice.page, "challenge-leaderboard");
+
+  // No request from a data scientist's page carried the model.
+  for (const who of [alice, bob]) {
+    const sent = (who as { sent?: Request[] }).sent ?? [];
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) {
+      const body = r.postData() ?? "";
+      const where = `${r.method()} ${r.url()}`;
+      for (const needle of ["0.7312951", "0.6481273", "0.5937714", '"W1"', "modelSalt"]) {
+        expect(body.includes(needle) || r.url().includes(needle), `${where} carries ${needle}`).toBe(false);
+      }
+    }
+  }
+
+  // Proofs close: the winner claims, the sponsor sees the outcome.
+  await advance(5 * DAY + 60);
+  const a = alice.page;
+  await a.reload();
+  await expect(a.getByTestId("phase-badge")).toContainText("Settled");
+  await a.getByTestId("claim-prize").click();
+  await confirmed(a);
+  await expect(a.getByTestId("nothing-to-claim")).toBeVisible();
+  await s.reload();
+  await expect(s.getByTestId("phase-badge")).toContainText("Settled");
+  await expect(s.getByRole("heading", { name: "Final leaderboard" })).toBeVisible();
+  await expect(s.getByTestId("timeline")).toContainText("Prize claimed");
+  await screenshot(s, "challenge-settled");
+  await s.goto(`/u/${"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"}`);
+  await expect(s.getByTestId("earned")).toHaveText("0.6 ETH");
+  await screenshot(s, "profile");
+
+  for (const p of [organiser, sponsor, alice, bob]) await p.context.close();
+  expect(errors, "no console errors in any wallet's page").toEqual([]);
+});
