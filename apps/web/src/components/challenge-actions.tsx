@@ -92,7 +92,10 @@ function Connected({
       {onchain.phase === "Open" ? (
         <FundPanel challenge={challenge} onchain={onchain} address={address} />
       ) : null}
-      {!isOrganiser ? (
+      {!isOrganiser &&
+      (onchain.phase === "Open" ||
+        onchain.phase === "Proving" ||
+        onchain.committers.some((c) => c.address.toLowerCase() === address.toLowerCase())) ? (
         <CompetitorPanel
           challenge={challenge}
           onchain={onchain}
