@@ -245,15 +245,21 @@ function CommitFlow({
     setImported(null);
     setBusy(true);
     try {
-      const { quantize, parseModel } = await zk();
+      const { quantize, parseModel, importOnnx } = await zk();
       const { shape } = await shapeOf(challenge.circuitId);
+      const bytes = new Uint8Array(await file.arrayBuffer());
       let json: unknown;
-      try {
-        json = JSON.parse(await file.text());
-      } catch {
-        throw new Error(
-          "The file is not JSON. Export your model in the zkarena.model/v1 JSON format (see the CLI's `zkarena model` help).",
-        );
+      if (file.name.toLowerCase().endsWith(".onnx") || (bytes.length > 0 && bytes[0] !== 0x7b)) {
+        // ONNX (e.g. PyTorch's export): read here, in the browser, into the float format.
+        json = importOnnx(bytes, { target: challenge.circuitId }).model;
+      } else {
+        try {
+          json = JSON.parse(new TextDecoder().decode(bytes));
+        } catch {
+          throw new Error(
+            "The file is neither JSON nor ONNX. Export your model as ONNX, or in the zkarena.model/v1 JSON format (see the CLI's `zkarena model` help).",
+          );
+        }
       }
       parseModel(json);
       let samples: { x: number[]; label: number }[] = [];
@@ -312,12 +318,12 @@ function CommitFlow({
         <label htmlFor="model-file">
           {recommit
             ? "Replace your model (re-commit resets your time)"
-            : "Import your model (zkarena.model/v1 JSON)"}
+            : "Import your model (ONNX or zkarena.model/v1 JSON)"}
         </label>
         <input
           id="model-file"
           type="file"
-          accept="application/json,.json"
+          accept="application/json,.json,.onnx"
           className="input"
           disabled={busy}
           onChange={(e) => {
