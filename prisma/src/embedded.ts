@@ -9,6 +9,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { applyMigrations, type MigrationLog } from "./migrate.ts";
+import { serializeProtocolTurns } from "./pglite-turns.ts";
 
 export interface LockInfo {
   pid: number;
@@ -110,6 +111,7 @@ export async function startEmbeddedServer(options: {
     const db = await PGlite.create({ dataDir: pgDir });
     const applied = await applyMigrations(new PrismaPGlite(db), { log });
     const server = new PGLiteSocketServer({ db, host, port, maxConnections });
+    serializeProtocolTurns(server);
     await server.start();
     const address = server.getServerConn();
     const actualPort = Number(address.slice(address.lastIndexOf(":") + 1));
