@@ -357,9 +357,31 @@ describe("leaderboard.hidden / competitor", () => {
       })),
     });
     const { api } = await callerFor(db, { session: null });
-    const profile = await api.leaderboard.competitor({
-      address: alice.address.toUpperCase().replace("0X", "0x"),
+    const read = () =>
+      api.leaderboard.competitor({ address: alice.address.toUpperCase().replace("0X", "0x") });
+    // Indexed at block 5 but final only up to block 4: listed, not counted (a reorg may remove them).
+    const { escrowAddress } = await db.db.challenge.findUniqueOrThrow({ where: { id: challenge.id } });
+    const escrow = escrowAddress!;
+    await db.db.indexerCursor.upsert({
+      where: { chainId_address: { chainId: 31337, address: escrow } },
+      create: {
+        chainId: 31337,
+        address: escrow,
+        blockNumber: 6n,
+        blockHash: `0x${"a".repeat(64)}`,
+        finalizedBlockNumber: 4n,
+      },
+      update: { blockNumber: 6n, finalizedBlockNumber: 4n },
     });
+    const early = await read();
+    expect([early.wins, early.podiums, early.pendingPrizes, early.earnings]).toEqual([0, 0, 2, []]);
+    expect(early.prizes.map((p) => p.final)).toEqual([false, false]);
+    await db.db.indexerCursor.update({
+      where: { chainId_address: { chainId: 31337, address: escrow } },
+      data: { finalizedBlockNumber: 5n },
+    });
+    const profile = await read();
+    expect(profile.pendingPrizes).toBe(0);
     expect(profile.wins).toBe(1);
     expect(profile.podiums).toBe(2);
     expect(profile.earnings).toEqual([

@@ -87,12 +87,14 @@ export const leaderboardRouter = {
 
   /**
    * A competitor's profile: challenges entered, wins and earnings. Wins and earnings come from the
-   * indexed payouts (PrizeClaimed), per token; they describe history, they are not a claim.
+   * indexed payouts (PrizeClaimed), per token; they describe history, they are not a claim. Only
+   * payouts at or below the indexer's final block count (threat I1: a reorg can still remove the
+   * others); those are listed with `final: false` and counted in `pendingPrizes`.
    */
   competitor: publicProcedure.input(z.strictObject({ address })).query(async ({ ctx, input }) => {
     const db = ctx.db.db;
     const who = input.address;
-    const [account, commitments, publicProofs, payouts] = await Promise.all([
+    const [account, commitments, publicProofs, payouts, cursors] = await Promise.all([
       db.account.findUnique({
         where: { address: who },
         select: { displayName: true, bio: true, createdAt: true },
@@ -120,18 +122,29 @@ export const leaderboardRouter = {
               tokenAddress: true,
               tokenSymbol: true,
               tokenDecimals: true,
+              escrowAddress: true,
             },
           },
         },
         orderBy: { blockNumber: "desc" },
         take: 500,
       }),
+      db.indexerCursor.findMany({ select: { chainId: true, address: true, finalizedBlockNumber: true } }),
     ]);
+    const finalizedAt = new Map(
+      cursors.map((c) => [`${c.chainId}:${c.address.toLowerCase()}`, c.finalizedBlockNumber]),
+    );
+    const isFinal = (p: (typeof payouts)[number]) => {
+      const escrow = p.challenge.escrowAddress?.toLowerCase();
+      const finalized = escrow ? finalizedAt.get(`${p.chainId}:${escrow}`) : undefined;
+      return finalized !== undefined && finalized !== null && p.blockNumber <= finalized;
+    };
+    const finalPayouts = payouts.filter(isFinal);
     const earnings = new Map<
       string,
       { token: string | null; symbol: string; decimals: number; amount: bigint }
     >();
-    for (const p of payouts) {
+    for (const p of finalPayouts) {
       const key = p.challenge.tokenAddress ?? "ETH";
       const e = earnings.get(key) ?? {
         token: p.challenge.tokenAddress,
@@ -160,8 +173,9 @@ export const leaderboardRouter = {
             .reduce<number | null>((b, p) => Math.max(b ?? 0, p._max.correct ?? 0), null),
         };
       }),
-      wins: payouts.filter((p) => p.rank === 0).length,
-      podiums: payouts.length,
+      wins: finalPayouts.filter((p) => p.rank === 0).length,
+      podiums: finalPayouts.length,
+      pendingPrizes: payouts.length - finalPayouts.length,
       prizes: payouts.map((p) => ({
         challengeId: p.challenge.id,
         slug: p.challenge.slug,
@@ -171,6 +185,7 @@ export const leaderboardRouter = {
         token: p.challenge.tokenAddress,
         symbol: p.challenge.tokenSymbol,
         txHash: p.txHash,
+        final: isFinal(p),
       })),
       earnings: [...earnings.values()].map((e) => ({ ...e, amount: e.amount.toString() })),
       earningsSource: "indexed" as const,
