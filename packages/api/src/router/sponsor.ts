@@ -6,7 +6,7 @@ import { z } from "zod";
 import { arenaEscrowAbi } from "@zkarena/chain";
 import type { Address } from "viem";
 import { address } from "../schemas.ts";
-import { atBlock, onchainIdOf, readChallenge, requireEscrow } from "../services/escrow.ts";
+import { atBlock, onchainIdOf, readChallenge, requireEscrow, type EscrowReader } from "../services/escrow.ts";
 import { publicProcedure } from "../trpc.ts";
 
 /** Sponsors per page: each costs view calls. */
@@ -33,6 +33,16 @@ const bySponsorInput = z.strictObject({
     .max(MAX_SPONSORS, { error: "limit must be between 1 and 50" })
     .default(20),
 });
+
+/** A sponsor's deposit, what the escrow would pay them now, and whether they took their refund, at one block. */
+function readSponsorPosition(escrow: EscrowReader, id: bigint, who: Address, blockNumber: bigint) {
+  const at = { address: escrow.address, abi: arenaEscrowAbi, args: [id, who], blockNumber } as const;
+  return Promise.all([
+    escrow.client.readContract({ ...at, functionName: "depositOf" }),
+    escrow.client.readContract({ ...at, functionName: "claimableOf" }),
+    escrow.client.readContract({ ...at, functionName: "refundClaimed" }),
+  ]);
+}
 
 const PHASES = ["Open", "AwaitingReveal", "Proving", "Settled", "RevealMissed"] as const;
 
@@ -70,29 +80,7 @@ export const sponsorRouter = {
       const rows = await Promise.all(
         sponsors.map(async (s) => {
           const who = s.sponsorAddress as Address;
-          const [deposit, claimable, refunded] = await Promise.all([
-            escrow.client.readContract({
-              address: escrow.address,
-              abi: arenaEscrowAbi,
-              functionName: "depositOf",
-              args: [id, who],
-              blockNumber,
-            }),
-            escrow.client.readContract({
-              address: escrow.address,
-              abi: arenaEscrowAbi,
-              functionName: "claimableOf",
-              args: [id, who],
-              blockNumber,
-            }),
-            escrow.client.readContract({
-              address: escrow.address,
-              abi: arenaEscrowAbi,
-              functionName: "refundClaimed",
-              args: [id, who],
-              blockNumber,
-            }),
-          ]);
+          const [deposit, claimable, refunded] = await readSponsorPosition(escrow, id, who, blockNumber);
           return {
             sponsor: s.sponsorAddress,
             deposit: deposit.toString(),
@@ -149,29 +137,7 @@ export const sponsorRouter = {
           .map(async (c) => {
             const id = onchainIdOf(c);
             const who = input.address as Address;
-            const [deposit, claimable, refunded] = await Promise.all([
-              escrow.client.readContract({
-                address: escrow.address,
-                abi: arenaEscrowAbi,
-                functionName: "depositOf",
-                args: [id, who],
-                blockNumber,
-              }),
-              escrow.client.readContract({
-                address: escrow.address,
-                abi: arenaEscrowAbi,
-                functionName: "claimableOf",
-                args: [id, who],
-                blockNumber,
-              }),
-              escrow.client.readContract({
-                address: escrow.address,
-                abi: arenaEscrowAbi,
-                functionName: "refundClaimed",
-                args: [id, who],
-                blockNumber,
-              }),
-            ]);
+            const [deposit, claimable, refunded] = await readSponsorPosition(escrow, id, who, blockNumber);
             return {
               challengeId: c.id,
               slug: c.slug,
