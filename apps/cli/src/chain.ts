@@ -6,6 +6,7 @@ import {
   ContractFunctionRevertedError,
   HttpRequestError,
   TimeoutError,
+  erc20Abi,
   formatUnits,
   parseEventLogs,
   type Abi,
@@ -211,50 +212,6 @@ export async function getChallenge(ctx: ChainContext, id: bigint) {
     `reading challenge ${id}`,
   );
 }
-
-export const erc20Abi = [
-  {
-    type: "function",
-    name: "balanceOf",
-    stateMutability: "view",
-    inputs: [{ name: "a", type: "address" }],
-    outputs: [{ name: "", type: "uint256" }],
-  },
-  {
-    type: "function",
-    name: "decimals",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ name: "", type: "uint8" }],
-  },
-  {
-    type: "function",
-    name: "symbol",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ name: "", type: "string" }],
-  },
-  {
-    type: "function",
-    name: "allowance",
-    stateMutability: "view",
-    inputs: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-    ],
-    outputs: [{ name: "", type: "uint256" }],
-  },
-  {
-    type: "function",
-    name: "approve",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "spender", type: "address" },
-      { name: "amount", type: "uint256" },
-    ],
-    outputs: [{ name: "", type: "bool" }],
-  },
-] as const;
 
 /** Symbol and decimals of the challenge's token (ETH for the zero address). */
 export async function tokenInfo(

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import superjson from "superjson";
 import { parse as parseYaml } from "yaml";
 import {
+  erc20Abi,
   getAddress,
   isAddress,
   keccak256,
@@ -20,7 +21,6 @@ import { canonicalJson, hiddenSplitCommitment, randomSalt, type HiddenSplit } fr
 import { apiCall } from "../api.ts";
 import {
   PHASES,
-  erc20Abi,
   escrowEvents,
   fmtAmount,
   getChallenge,
