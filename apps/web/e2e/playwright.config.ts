@@ -69,10 +69,9 @@ export default defineConfig({
           ZKARENA_ANVIL_PORT: anvilPort,
           ZKARENA_DATA_DIR: dataDir,
           ZKARENA_SKIP_BUILD: "1",
-          // The pages read the chain themselves; without the indexer the embedded database has one
-          // client process (with the worker beside the web app, PGlite's socket server answered
-          // "unnamed prepared statement does not exist" to the web app's queries under load).
-          ZKARENA_WORKER: process.env.ZKARENA_WORKER ?? "0",
+          // The whole stack, as `npm start` runs it: the worker indexes the escrow (the hidden split's
+          // release gate and the draft ↔ on-chain link need it) and verifies public-split proofs.
+          ZKARENA_WORKER: process.env.ZKARENA_WORKER ?? "1",
           TURBO_TELEMETRY_DISABLED: "1",
           NEXT_TELEMETRY_DISABLED: "1",
         },
