@@ -59,7 +59,18 @@ export function ScoreChart({
   );
 }
 
-export function SubmissionsChart({ times, from, to }: { times: number[]; from: number; to: number }) {
+export function SubmissionsChart({
+  times,
+  from,
+  to,
+  labels = { from: "reveal", to: "proofs close", noun: "proof" },
+}: {
+  times: number[];
+  from: number;
+  to: number;
+  /** The axis ends and what is counted (default: accepted proofs over the proving window). */
+  labels?: { from: string; to: string; noun: string };
+}) {
   if (times.length === 0) return null;
   const width = 560;
   const height = 140;
@@ -78,18 +89,19 @@ export function SubmissionsChart({ times, from, to }: { times: number[]; from: n
       viewBox={`0 0 ${width} ${height}`}
       className="chart"
       role="img"
-      aria-label={`${sorted.length} accepted proofs over the proving window`}
+      aria-label={`${sorted.length} ${labels.noun}s from ${labels.from} to ${labels.to}`}
     >
       <line x1={pad} x2={width - pad} y1={height - pad} y2={height - pad} className="chart-axis" />
       <path d={d} className="chart-line" fill="none" />
       <text x={pad} y={height - 6} className="chart-label">
-        reveal
+        {labels.from}
       </text>
       <text x={width - pad} y={height - 6} className="chart-label" textAnchor="end">
-        proofs close
+        {labels.to}
       </text>
       <text x={pad} y={14} className="chart-label">
-        {sorted.length} proof{sorted.length === 1 ? "" : "s"}
+        {sorted.length} {labels.noun}
+        {sorted.length === 1 ? "" : "s"}
       </text>
     </svg>
   );

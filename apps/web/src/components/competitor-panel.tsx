@@ -3,13 +3,15 @@
 // public split, commit (salt backed up), then after the reveal prove in a Web Worker, verify locally
 // and submit. The model and its salt stay in this browser: nothing here sends them anywhere.
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Address } from "viem";
 import { useReadContract } from "wagmi";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
-import type { IntModel, MlpShape, ProgressEvent, QuantizeReport } from "@zkarena/zk";
+import type { IntModel, QuantizeReport } from "@zkarena/zk";
 import type { ChallengeRef } from "~/components/challenge-actions";
 import { usePublicEnv } from "~/components/providers";
+import { ProofProgress } from "~/components/proof-progress";
+import { PublicProofPanel } from "~/components/public-proof-panel";
 import { TxStatus } from "~/components/tx-status";
 import {
   MODEL_BACKUP_FORMAT,
@@ -19,32 +21,10 @@ import {
   storeModel,
   type ModelBackup,
 } from "~/local";
+import { fromStrings, shapeOf, toStrings, useBrowserProver, zk } from "~/prove";
 import type { OnchainChallenge } from "~/server/chain";
 import { useTRPC } from "~/trpc/react";
 import { useTx } from "~/tx";
-
-const zk = () => import("@zkarena/zk");
-
-async function shapeOf(circuitId: string): Promise<{ shape: MlpShape; constraints: number }> {
-  const { MLP_SHAPES } = await zk();
-  const named = Object.values(MLP_SHAPES).find((s) => s.id === circuitId);
-  if (!named) throw new Error(`The circuit ${circuitId} is not in this app's registry; update the app.`);
-  return { shape: named.shape, constraints: named.constraints };
-}
-
-const toStrings = (m: IntModel): ModelBackup["model"] => ({
-  W1: m.W1.map((r) => r.map(String)),
-  b1: m.b1.map(String),
-  W2: m.W2.map((r) => r.map(String)),
-  b2: m.b2.map(String),
-});
-const fromStrings = (shape: MlpShape, m: ModelBackup["model"]): IntModel => ({
-  shape,
-  W1: m.W1.map((r) => r.map(BigInt)),
-  b1: m.b1.map(BigInt),
-  W2: m.W2.map((r) => r.map(BigInt)),
-  b2: m.b2.map(BigInt),
-});
 
 export function CompetitorPanel({
   challenge,
@@ -135,6 +115,15 @@ export function CompetitorPanel({
       ) : null}
       {onchain.phase === "Proving" && committed && backup && BigInt(backup.commitment) === committed[0] ? (
         <ProveFlow challenge={challenge} onchain={onchain} address={address} backup={backup} />
+      ) : null}
+      {committed && hasPublicSplit ? (
+        <PublicProofPanel
+          challenge={challenge}
+          onchain={onchain}
+          address={address}
+          commitment={committed[0]}
+          backup={backup}
+        />
       ) : null}
       {onchain.phase === "Proving" && !committed ? (
         <p className="muted small">
@@ -397,24 +386,6 @@ function CommitFlow({
   );
 }
 
-interface Progress {
-  batch: number;
-  batches: number;
-  stage: string;
-  percent: number;
-  elapsedMs: number;
-  estimateMs: number;
-}
-
-const stageStart: Record<string, number> = {
-  load: 0,
-  input: 15,
-  witness: 20,
-  prove: 35,
-  verify: 92,
-  done: 100,
-};
-
 async function fetchReveal(uri: string): Promise<{ testSalt: string; samples: number[][] }> {
   if (!/^(data:application\/json|https?:)/.test(uri))
     throw new Error(`The organiser revealed an address this app cannot read (${uri.slice(0, 60)}).`);
@@ -438,13 +409,11 @@ function ProveFlow({
   address: Address;
   backup: ModelBackup;
 }) {
-  const env = usePublicEnv();
   const tx = useTx();
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const { progress, prove, cancel } = useBrowserProver();
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [done, setDone] = useState<{ correct: number; verified: boolean; ms: number } | null>(null);
-  const proverRef = useRef<{ cancel(): void } | null>(null);
   const scored = useReadContract({
     address: onchain.escrow,
     abi: arenaEscrowAbi,
@@ -454,8 +423,6 @@ function ProveFlow({
   const batchesScored = scored.data?.batchesScored ?? 0;
   const allScored = batchesScored >= onchain.batchCount;
 
-  useEffect(() => () => proverRef.current?.cancel(), []);
-
   const run = useCallback(async () => {
     setError(null);
     setDone(null);
@@ -463,8 +430,7 @@ function ProveFlow({
     const started = performance.now();
     try {
       const lib = await zk();
-      const { createBrowserProver } = await import("@zkarena/zk/browser");
-      const { shape, constraints } = await shapeOf(challenge.circuitId);
+      const { shape } = await shapeOf(challenge.circuitId);
       const revealed = await fetchReveal(onchain.revealUri ?? "");
       const samples = revealed.samples.map((r) => ({
         x: r.slice(0, shape.D).map(BigInt),
@@ -476,15 +442,6 @@ function ProveFlow({
           "The revealed split does not match the challenge's on-chain test commitment: do not prove against it.",
         );
       const model = fromStrings(shape, backup.model);
-      const prover = createBrowserProver({
-        createWorker: () => new Worker(new URL("../prover.worker.ts", import.meta.url), { type: "module" }),
-        artifactsBaseUrl: new URL("/circuits/", window.location.href).href,
-        expectVkHash: env.vkHashes,
-        singleThread: (navigator.hardwareConcurrency || 2) <= 2,
-      });
-      proverRef.current = prover;
-      // Measured in Chromium (packages/zk README): ~0.45 ms per constraint single-threaded, plus start-up.
-      const estimateMs = 2500 + constraints * 0.45;
       let correct = 0;
       for (let i = 0; i < split.batchCount; i++) {
         const already = await scored.refetch();
@@ -495,38 +452,12 @@ function ProveFlow({
           challengeId: BigInt(onchain.id),
           submitter: BigInt(address),
         });
-        const t0 = performance.now();
-        const onProgress = (e: ProgressEvent) => {
-          const elapsed = performance.now() - t0;
-          let percent = 0;
-          let stage = "load";
-          if (e.kind === "stage") stage = e.stage;
-          setProgress((p) => {
-            const s = e.kind === "stage" ? e.stage : (p?.stage ?? "load");
-            stage = s;
-            percent = stageStart[s] ?? 0;
-            if (s === "prove") percent = Math.min(90, 35 + (55 * elapsed) / estimateMs);
-            if (e.kind === "download" && e.total) percent = Math.min(15, (15 * e.received) / e.total);
-            return {
-              batch: i + 1,
-              batches: split.batchCount,
-              stage,
-              percent,
-              elapsedMs: elapsed,
-              estimateMs,
-            };
-          });
-        };
-        const result = await prover.prove({ circuitId: challenge.circuitId, request, batch, onProgress });
+        const result = await prove(
+          challenge.circuitId,
+          { batch: i + 1, batches: split.batchCount },
+          { request, batch },
+        );
         correct += result.submission.correct;
-        setProgress({
-          batch: i + 1,
-          batches: split.batchCount,
-          stage: "submit",
-          percent: 100,
-          elapsedMs: performance.now() - t0,
-          estimateMs,
-        });
         const args = lib.submitProofArgs(BigInt(onchain.id), result.submission);
         const receipt = await tx.send(
           split.batchCount > 1 ? `Submit proof (batch ${i + 1} of ${split.batchCount})` : "Submit proof",
@@ -542,7 +473,7 @@ function ProveFlow({
     } finally {
       setRunning(false);
     }
-  }, [address, backup, challenge.circuitId, env.vkHashes, onchain, scored, tx]);
+  }, [address, backup, challenge.circuitId, onchain, prove, scored, tx]);
 
   return (
     <div className="stack" data-testid="prove-flow">
@@ -568,7 +499,7 @@ function ProveFlow({
               type="button"
               className="btn btn-ghost"
               onClick={() => {
-                proverRef.current?.cancel();
+                cancel();
                 setRunning(false);
               }}
             >
@@ -577,20 +508,7 @@ function ProveFlow({
           ) : null}
         </div>
       ) : null}
-      {progress && running ? (
-        <div data-testid="prove-progress">
-          <progress
-            max={100}
-            value={Math.round(progress.percent)}
-            aria-label="Proof progress"
-            className="progress"
-          />
-          <span className="muted small">
-            Batch {progress.batch}/{progress.batches} · {progress.stage} ·{" "}
-            {(progress.elapsedMs / 1000).toFixed(1)} s of about {(progress.estimateMs / 1000).toFixed(0)} s
-          </span>
-        </div>
-      ) : null}
+      {progress && running ? <ProofProgress progress={progress} testId="prove-progress" /> : null}
       {done ? (
         <p className="callout callout-ok small" data-testid="prove-done">
           Proof verified locally and accepted on-chain: {done.correct} correct ({(done.ms / 1000).toFixed(1)}{" "}

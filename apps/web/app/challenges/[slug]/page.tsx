@@ -6,10 +6,13 @@ import { TRPCError } from "@trpc/server";
 import { ChallengeActions } from "~/components/challenge-actions";
 import { ScoreChart, SubmissionsChart } from "~/components/charts";
 import { Countdown } from "~/components/countdown";
+import { PublicLeaderboard, type CompetitorSubmissions } from "~/components/public-leaderboard";
 import { StateBadge } from "~/components/state-badge";
+import { CompetitorLink, TableHead } from "~/components/table";
 import { TagList } from "~/components/tag-list";
 import { formatAmount, formatDate } from "~/format";
 import { phaseLabels } from "~/metadata";
+import { PROOFS_PER_COMPETITOR } from "~/public-split";
 import { clientContracts, readOnchainChallenge, type OnchainChallenge } from "~/server/chain";
 import { nowSeconds, shortAddress, shortHash } from "~/short";
 import { serverApi } from "~/trpc/server";
@@ -46,10 +49,37 @@ const timelineLabels: Record<string, string> = {
   bond: "Bond claimed",
 };
 
+/** The live public leaderboard with each ranked competitor's proofs, or null when it cannot be read. */
+async function loadPublicBoard(challengeId: string) {
+  const api = await serverApi();
+  try {
+    const [board, batches] = await Promise.all([
+      api.leaderboard.public({ challengeId }),
+      api.submission.publicBatches({ challengeId }),
+    ]);
+    const submissions: Record<string, CompetitorSubmissions> = Object.fromEntries(
+      await Promise.all(
+        board.rows.map(async (r) => [
+          r.competitor,
+          await api.submission.byCompetitor({
+            address: r.competitor,
+            challengeId,
+            limit: PROOFS_PER_COMPETITOR,
+          }),
+        ]),
+      ),
+    );
+    return { board, submissions, totalSamples: batches.batches.length * batches.batchSize };
+  } catch (error) {
+    console.warn(`public leaderboard of ${challengeId} unavailable:`, error);
+    return null;
+  }
+}
+
 export default async function ChallengePage({ params }: { params: Params }) {
   const c = await loadChallenge((await params).slug);
   const api = await serverApi();
-  const [onchain, splits, contracts] = await Promise.all([
+  const [onchain, splits, contracts, publicBoard] = await Promise.all([
     readOnchainChallenge({
       id: c.id,
       onchainId: c.onchainId,
@@ -58,6 +88,7 @@ export default async function ChallengePage({ params }: { params: Params }) {
     }),
     api.dataset.list({ challengeId: c.id }).catch(() => []),
     clientContracts(),
+    loadPublicBoard(c.id),
   ]);
   const oc: OnchainChallenge | null = onchain.status === "ok" ? onchain.challenge : null;
   const serverNow = oc?.serverNow ?? nowSeconds();
@@ -200,22 +231,13 @@ export default async function ChallengePage({ params }: { params: Params }) {
             ) : (
               <>
                 <table className="table" data-testid="leaderboard">
-                  <thead>
-                    <tr>
-                      <th scope="col">Rank</th>
-                      <th scope="col">Competitor</th>
-                      <th scope="col">Correct</th>
-                      <th scope="col">Prize</th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={["Rank", "Competitor", "Correct", "Prize"]} />
                   <tbody>
                     {oc.leaderboard.map((row, i) => (
                       <tr key={row.competitor}>
                         <td>{i + 1}</td>
                         <td>
-                          <Link href={`/u/${row.competitor}`} className="mono">
-                            {shortAddress(row.competitor)}
-                          </Link>
+                          <CompetitorLink address={row.competitor} />
                         </td>
                         <td>
                           {row.correct}/{totalSamples}
@@ -245,6 +267,31 @@ export default async function ChallengePage({ params }: { params: Params }) {
               </>
             )}
           </section>
+
+          {splits.some((s) => s.kind === "PUBLIC") ? (
+            <section className="card" aria-labelledby="public-board" data-testid="public-board">
+              <div className="card-head">
+                <h2 id="public-board">Public leaderboard (live)</h2>
+                <span className="muted">public split, verified off-chain</span>
+              </div>
+              {publicBoard ? (
+                <PublicLeaderboard
+                  challengeId={c.id}
+                  circuitId={c.circuitId}
+                  initialBoard={publicBoard.board}
+                  initialSubmissions={publicBoard.submissions}
+                  live={!oc || (oc.phase !== "Settled" && oc.phase !== "RevealMissed")}
+                  totalSamples={publicBoard.totalSamples}
+                  from={Math.floor(c.createdAt.getTime() / 1000)}
+                  renderedAt={serverNow}
+                />
+              ) : (
+                <p className="callout callout-bad" role="alert">
+                  The public leaderboard cannot be read right now; reload in a moment.
+                </p>
+              )}
+            </section>
+          ) : null}
 
           <section className="card" aria-labelledby="timeline">
             <h2 id="timeline">Timeline</h2>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getAddress, isAddress, type Address } from "viem";
+import { TableHead } from "~/components/table";
 import { formatAmount } from "~/format";
 import { metadataHashOf } from "~/metadata";
 import { activityOf, createdIndex } from "~/server/chain";
@@ -78,15 +79,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ addres
           <p className="muted">No on-chain activity for this address yet.</p>
         ) : (
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Challenge</th>
-                <th scope="col">Role</th>
-                <th scope="col">Score</th>
-                <th scope="col">Funded</th>
-                <th scope="col">Earned</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Challenge", "Role", "Score", "Funded", "Earned"]} />
             <tbody>
               {entries.map((e) => {
                 const row = rows.get(e.id);
