@@ -32,6 +32,13 @@ export interface ChallengeRef {
   metadataHash: string | null;
 }
 
+/** What every panel of "Take part" is given: the challenge, its on-chain state, the connected address. */
+export interface PanelProps {
+  challenge: ChallengeRef;
+  onchain: OnchainChallenge;
+  address: Address;
+}
+
 export function ChallengeActions({
   challenge,
   onchain,
@@ -79,12 +86,7 @@ function Connected({
   onchain,
   address,
   hasPublicSplit,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
-  hasPublicSplit: boolean;
-}) {
+}: PanelProps & { hasPublicSplit: boolean }) {
   const isOrganiser = address.toLowerCase() === onchain.organiser.toLowerCase();
   return (
     <div className="stack">
@@ -108,15 +110,7 @@ function Connected({
   );
 }
 
-function FundPanel({
-  challenge,
-  onchain,
-  address,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
-}) {
+function FundPanel({ challenge, onchain, address }: PanelProps) {
   const [amount, setAmount] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const tx = useTx();
@@ -233,15 +227,7 @@ function FundPanel({
   );
 }
 
-function ClaimPanel({
-  challenge,
-  onchain,
-  address,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
-}) {
+function ClaimPanel({ challenge, onchain, address }: PanelProps) {
   const tx = useTx();
   const id = BigInt(onchain.id);
   const claimable = useReadContract({

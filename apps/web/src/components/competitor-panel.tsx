@@ -8,7 +8,7 @@ import type { Address } from "viem";
 import { useReadContract } from "wagmi";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import type { IntModel, QuantizeReport } from "@zkarena/zk";
-import type { ChallengeRef } from "~/components/challenge-actions";
+import type { ChallengeRef, PanelProps } from "~/components/challenge-actions";
 import { usePublicEnv } from "~/components/providers";
 import { ProofProgress } from "~/components/proof-progress";
 import { PublicProofPanel } from "~/components/public-proof-panel";
@@ -31,12 +31,7 @@ export function CompetitorPanel({
   onchain,
   address,
   hasPublicSplit,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
-  hasPublicSplit: boolean;
-}) {
+}: PanelProps & { hasPublicSplit: boolean }) {
   const env = usePublicEnv();
   const id = BigInt(onchain.id);
   const commitment = useReadContract({
@@ -398,17 +393,7 @@ async function fetchReveal(uri: string): Promise<{ testSalt: string; samples: nu
   return { testSalt: doc.testSalt, samples: doc.samples as number[][] };
 }
 
-function ProveFlow({
-  challenge,
-  onchain,
-  address,
-  backup,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
-  backup: ModelBackup;
-}) {
+function ProveFlow({ challenge, onchain, address, backup }: PanelProps & { backup: ModelBackup }) {
   const tx = useTx();
   const { progress, prove, cancel } = useBrowserProver();
   const [error, setError] = useState<string | null>(null);

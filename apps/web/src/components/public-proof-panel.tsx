@@ -7,14 +7,12 @@
 import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterInputs } from "@trpc/server";
 import { useEffect, useState } from "react";
-import type { Address } from "viem";
 import type { AppRouter } from "@zkarena/api";
-import type { ChallengeRef } from "~/components/challenge-actions";
+import type { PanelProps } from "~/components/challenge-actions";
 import { ProofProgress } from "~/components/proof-progress";
 import { parseSamplesFile, type ModelBackup } from "~/local";
 import { fromStrings, shapeOf, useBrowserProver } from "~/prove";
 import { publicProofRequest } from "~/public-split";
-import type { OnchainChallenge } from "~/server/chain";
 import { useSession } from "~/siwe";
 import { useTRPC } from "~/trpc/react";
 
@@ -38,10 +36,7 @@ export function PublicProofPanel({
   address,
   commitment,
   backup,
-}: {
-  challenge: ChallengeRef;
-  onchain: OnchainChallenge;
-  address: Address;
+}: PanelProps & {
   /** The address's current on-chain model commitment. */
   commitment: bigint;
   backup: ModelBackup | null;

@@ -1,0 +1,69 @@
+// People in the browser tests: each is a browser context whose development wallet is one anvil
+// account, with their console errors collected; plus the steps several specs share (connect, wait
+// for a confirmed transaction, the organiser's create flow on the CI circuit).
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { expect } from "./fixtures";
+
+export async function person(
+  browser: Browser,
+  baseURL: string,
+  account: number | null,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, acceptDownloads: true });
+  if (account !== null)
+    await context.addInitScript((a) => {
+      window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
+    }, account);
+  const page = await context.newPage();
+  const who = account === null ? "viewer" : `account ${account}`;
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${who}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`${who}: ${e.message}`));
+  return { context, page };
+}
+
+export async function connect(page: Page) {
+  await page.getByTestId("wallet-connect").click();
+  await page.getByTestId("connector-mock").click();
+  await expect(page.getByTestId("wallet-address")).toBeVisible();
+}
+
+export async function confirmed(page: Page) {
+  await expect(page.getByTestId("tx-error")).toHaveCount(0);
+  await expect(page.getByTestId("tx-success")).toBeVisible({ timeout: 30_000 });
+}
+
+const json = (name: string, value: unknown) => ({
+  name,
+  mimeType: "application/json",
+  buffer: Buffer.from(JSON.stringify(value)),
+});
+
+/** The organiser's guided create flow on the CI circuit (mlp-d4-h3-c3-n4), through to the on-chain page. */
+export async function createChallenge(
+  page: Page,
+  c: { slug: string; title: string; publicRows: number[][]; hiddenRows: number[][] },
+) {
+  await page.goto("/create");
+  await connect(page);
+  await page.getByLabel("Title").fill(c.title);
+  await page.getByLabel("URL name").fill(c.slug);
+  await page.getByLabel("One-line summary").fill("A challenge run by the browser tests.");
+  await page.getByLabel("What must the model predict?").fill("The class (0-2) of four 4-bit features");
+  await page.getByLabel("Circuit").selectOption("mlp-d4-h3-c3-n4");
+  await page.getByLabel(/Public validation split/).setInputFiles(json("public.json", c.publicRows));
+  await page.getByLabel(/Hidden test split/).setInputFiles(json("hidden.json", { samples: c.hiddenRows }));
+  await expect(page.getByTestId("hidden-commitment")).toContainText("nothing has been sent", {
+    timeout: 60_000,
+  });
+  await page.getByLabel("Shares per rank (%)").fill("100");
+  await page.getByLabel("Minimum correct to rank").fill("1");
+  await page.getByLabel("Organiser bond (ETH)").fill("0.1");
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("sign-in")).toHaveCount(0);
+  await page.getByTestId("create-submit").click();
+  await page.waitForURL(`**/challenges/${c.slug}`, { timeout: 60_000 });
+  await expect(page.getByTestId("phase-badge")).toContainText("Open");
+}
