@@ -2,7 +2,13 @@
 // account, with their console errors collected; plus the steps several specs share (connect, wait
 // for a confirmed transaction, the organiser's create flow on the CI circuit).
 import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { createPublicClient, http } from "viem";
+import { foundry } from "viem/chains";
 import { expect } from "./fixtures";
+
+const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
+const chain = createPublicClient({ chain: foundry, transport: http(anvilUrl), cacheTime: 0 });
+const DAY_MS = 86_400_000;
 
 export async function person(
   browser: Browser,
@@ -41,7 +47,18 @@ const json = (name: string, value: unknown) => ({
   buffer: Buffer.from(JSON.stringify(value)),
 });
 
-/** The organiser's guided create flow on the CI circuit (mlp-d4-h3-c3-n4), through to the on-chain page. */
+/** A `datetime-local` value in the page's time zone. */
+const localInput = (page: Page, ms: number) =>
+  page.evaluate((t) => {
+    const d = new Date(t);
+    const p = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }, ms);
+
+/**
+ * The organiser's guided create flow on the CI circuit (mlp-d4-h3-c3-n4), through to the on-chain page.
+ * Deadlines count from the chain's clock (other specs move it days ahead of the wall clock).
+ */
 export async function createChallenge(
   page: Page,
   c: { slug: string; title: string; publicRows: number[][]; hiddenRows: number[][] },
@@ -58,6 +75,10 @@ export async function createChallenge(
   await expect(page.getByTestId("hidden-commitment")).toContainText("nothing has been sent", {
     timeout: 60_000,
   });
+  const now = Math.max(Date.now(), Number((await chain.getBlock()).timestamp) * 1000);
+  await page.getByLabel("Commits and funding close").fill(await localInput(page, now + 7 * DAY_MS));
+  await page.getByLabel("Reveal by").fill(await localInput(page, now + 9 * DAY_MS));
+  await page.getByLabel("Proofs close").fill(await localInput(page, now + 12 * DAY_MS));
   await page.getByLabel("Shares per rank (%)").fill("100");
   await page.getByLabel("Minimum correct to rank").fill("1");
   await page.getByLabel("Organiser bond (ETH)").fill("0.1");

@@ -4,10 +4,11 @@
 // the proofs off-chain; a viewer without a wallet sees the VERIFIED row, downloads a proof and
 // re-verifies it with snarkjs; a tampered copy (its score changed) posted to the REST API is REJECTED
 // and never shows on the leaderboard.
+import path from "node:path";
 import type { APIRequestContext, Request } from "@playwright/test";
 import * as snarkjs from "snarkjs";
 import { MLP_SHAPES, infer, quantize } from "@zkarena/zk";
-import { expect, screenshot, test } from "./fixtures";
+import { expect, screenshot, screenshotDir, test } from "./fixtures";
 import { confirmed, connect, createChallenge, person } from "./people";
 
 const shape = MLP_SHAPES.ci.shape;
@@ -160,6 +161,15 @@ test("a data scientist proves on the public split in the browser and ranks on th
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("6/8");
   await expect(rows.first().getByTestId("public-proof-link")).toHaveCount(2);
+
+  // The board fits a phone: the table scrolls inside its card, the page does not scroll sideways.
+  await v.setViewportSize({ width: 360, height: 740 });
+  await expect(rows).toHaveCount(1);
+  const overflow = await v.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, "the challenge page scrolls sideways at 360 px").toBeLessThanOrEqual(0);
+  await v.getByTestId("public-board").screenshot({
+    path: path.join(screenshotDir, "public-leaderboard-360px.png"),
+  });
 
   for (const who of [organiser, scientist, viewer]) await who.context.close();
   expect(errors, "no console errors in any page").toEqual([]);

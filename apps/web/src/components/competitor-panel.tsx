@@ -96,7 +96,10 @@ export function CompetitorPanel({
           Commits are closed. Once the organiser reveals the hidden split, prove your score here.
         </p>
       ) : null}
-      {(onchain.phase === "Proving" || onchain.phase === "AwaitingReveal") && committed ? (
+      {(onchain.phase === "Proving" ||
+        onchain.phase === "AwaitingReveal" ||
+        (onchain.phase === "Open" && hasPublicSplit)) &&
+      committed ? (
         <BackupCheck
           backup={backup}
           expected={committed[0]}

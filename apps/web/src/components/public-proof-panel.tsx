@@ -152,6 +152,8 @@ export function PublicProofPanel({
     }
   };
 
+  // Once the challenge is over its public board is final: nothing more to prove.
+  if (onchain.phase === "Settled" || onchain.phase === "RevealMissed") return null;
   const samples = statuses.reduce((n, s) => n + (s.data?.total ?? 0), 0);
   const correct = statuses.reduce((n, s) => n + (s.data?.status === "VERIFIED" ? s.data.correct : 0), 0);
   return (
@@ -164,7 +166,8 @@ export function PublicProofPanel({
       </p>
       {!holdsModel ? (
         <p className="muted small" data-testid="public-proof-no-model">
-          This browser does not hold your committed model: load its backup to prove on the public split.
+          This browser does not hold your committed model: load its backup file above to prove on the public
+          split.
         </p>
       ) : (
         <div className="inline">
