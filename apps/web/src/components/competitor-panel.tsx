@@ -23,7 +23,7 @@ import type { OnchainChallenge } from "~/server/chain";
 import { useTRPC } from "~/trpc/react";
 import { useTx } from "~/tx";
 
-const zk = () => import("@zkarena/zk");
+const zk = () => import("@zkarena/zk/core");
 
 async function shapeOf(circuitId: string): Promise<{ shape: MlpShape; constraints: number }> {
   const { MLP_SHAPES } = await zk();

@@ -140,7 +140,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
     const rows = await readRows(file, "hidden");
     if (!rows || !shape) return;
     try {
-      const zk = await import("@zkarena/zk");
+      const zk = await import("@zkarena/zk/core");
       const named = Object.values(zk.MLP_SHAPES).find((s) => s.id === shape.id);
       if (!named) throw new Error("unknown circuit");
       const testSalt = zk.randomSalt();
