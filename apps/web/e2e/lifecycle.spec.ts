@@ -232,10 +232,12 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
   // Before the reveal the sealed split is refused to everyone (its organiser included), with the
   // reason, and neither its salt nor its samples are in any page.
   const releaseUrl = `${base}/challenges/${slug}/data/hidden`;
+  let sealedAnswer = "";
   for (const who of [organiser, sponsor, alice]) {
     const res = await who.page.request.get(releaseUrl);
     expect(res.status()).toBe(403);
     const body = await res.text();
+    sealedAnswer = body;
     expect(body).toContain("released only after the organiser's on-chain reveal is final");
     // (or, if the indexer has not linked the draft to its on-chain id yet: "not on-chain yet")
     expect(body).toMatch(/has not revealed it on-chain yet|the challenge is not on-chain yet/);
@@ -297,14 +299,28 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
   expect(released.samples).toEqual(hidden);
   expect(BigInt(released.testCommitment)).toBe(BigInt(testCommitment));
 
-  // Both prove in the browser and submit.
+  // Both prove in the browser and submit. Bob's page first meets the platform's answer for a reveal
+  // that is not final yet (the 403 it gave before the reveal, replayed once, since on anvil the worker
+  // sees the reveal final within a second): it waits and asks again instead of failing.
+  let replayed = 0;
+  await bob.page.route(releaseUrl, async (route) => {
+    if (replayed++ > 0) return route.continue();
+    return route.fulfill({ status: 403, contentType: "text/plain; charset=utf-8", body: sealedAnswer });
+  });
   for (const who of [alice, bob]) {
     const p = who.page;
     await p.reload();
     await p.getByTestId("prove").click();
+    if (who === bob) {
+      await expect(p.getByTestId("reveal-waiting")).toContainText("Waiting for the reveal to become final");
+      await expect(p.getByTestId("reveal-waiting")).toContainText("released only after");
+      await screenshot(p, "prove-waiting-for-final-reveal");
+    }
     await expect(p.getByTestId("prove-done")).toBeVisible({ timeout: 150_000 });
     await expect(p.getByTestId("my-rank")).toBeVisible();
   }
+  expect(replayed).toBeGreaterThanOrEqual(2);
+  await expect(bob.page.getByTestId("reveal-waiting")).toHaveCount(0);
   await alice.page.reload();
   await expect(alice.page.getByTestId("my-rank")).toContainText("#1");
   await expect(alice.page.getByTestId("leaderboard").locator("tbody tr")).toHaveCount(2);

@@ -61,7 +61,6 @@ function useCustody(rowId: string) {
   };
   return {
     custody: find(list.data),
-    error: list.error,
     /** Asks the API again (just before a reveal is sent). */
     check: async () => find((await list.refetch({ throwOnError: true })).data),
   };

@@ -153,7 +153,7 @@ export const datasetRouter = {
         rows: result.rowCount,
         batches: result.batchCount,
         testCommitment: result.testCommitment,
-        salt: input.testSalt === undefined ? "generated" : "organiser",
+        saltSource: input.testSalt === undefined ? "generated" : "organiser",
       });
       return result;
     }),
