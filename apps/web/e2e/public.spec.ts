@@ -18,9 +18,7 @@ const distinctive = [0.7417313, 0.6529917, 0.5871153];
 const model = {
   format: "zkarena.model/v1",
   family: "mlp",
-  D: 4,
-  H: 3,
-  C: 3,
+  ...{ D: shape.D, H: shape.H, C: shape.C },
   W1: distinctive.map((w, h) => [0, 1, 2, 3].map((d) => (d === h ? w : (d + h) % 2 ? -0.15 : 0.05))),
   b1: [0.01, 0.02, 0.03],
   W2: [0, 1, 2].map((c) => [0, 1, 2].map((h) => (c === h ? 0.9 : -0.25))),

@@ -9,7 +9,7 @@ import type { BrowserProver } from "@zkarena/zk/browser";
 import { usePublicEnv } from "~/components/providers";
 import type { ModelBackup } from "~/local";
 
-export const zk = () => import("@zkarena/zk");
+export const zk = () => import("@zkarena/zk/core");
 
 export async function shapeOf(circuitId: string): Promise<{ shape: MlpShape; constraints: number }> {
   const { MLP_SHAPES } = await zk();

@@ -3,14 +3,14 @@
 // public split, commit (salt backed up), then after the reveal prove in a Web Worker, verify locally
 // and submit. The model and its salt stay in this browser: nothing here sends them anywhere.
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Address } from "viem";
 import { useReadContract } from "wagmi";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import type { IntModel, QuantizeReport } from "@zkarena/zk";
 import type { ChallengeRef, PanelProps } from "~/components/challenge-actions";
 import { usePublicEnv } from "~/components/providers";
-import { ProofProgress } from "~/components/proof-progress";
+import { ProofProgress, ProveButtons } from "~/components/proof-progress";
 import { PublicProofPanel } from "~/components/public-proof-panel";
 import { TxStatus } from "~/components/tx-status";
 import {
@@ -22,6 +22,7 @@ import {
   type ModelBackup,
 } from "~/local";
 import { fromStrings, shapeOf, toStrings, useBrowserProver, zk } from "~/prove";
+import { pollReveal } from "~/reveal";
 import type { OnchainChallenge } from "~/server/chain";
 import { useTRPC } from "~/trpc/react";
 import { useTx } from "~/tx";
@@ -384,24 +385,15 @@ function CommitFlow({
   );
 }
 
-async function fetchReveal(uri: string): Promise<{ testSalt: string; samples: number[][] }> {
-  if (!/^(data:application\/json|https?:)/.test(uri))
-    throw new Error(`The organiser revealed an address this app cannot read (${uri.slice(0, 60)}).`);
-  const res = await fetch(uri);
-  if (!res.ok)
-    throw new Error(`The revealed split could not be fetched (${res.status}) from ${uri.slice(0, 80)}.`);
-  const doc = (await res.json()) as { testSalt?: unknown; samples?: unknown };
-  if (typeof doc.testSalt !== "string" || !Array.isArray(doc.samples))
-    throw new Error("The revealed file has no testSalt and samples.");
-  return { testSalt: doc.testSalt, samples: doc.samples as number[][] };
-}
-
 function ProveFlow({ challenge, onchain, address, backup }: PanelProps & { backup: ModelBackup }) {
   const tx = useTx();
   const { progress, prove, cancel } = useBrowserProver();
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [done, setDone] = useState<{ correct: number; verified: boolean; ms: number } | null>(null);
+  /** The platform's reason while the revealed split is not released yet (403: reveal not final). */
+  const [waiting, setWaiting] = useState<string | null>(null);
+  const cancelledRef = useRef(false);
   const scored = useReadContract({
     address: onchain.escrow,
     abi: arenaEscrowAbi,
@@ -411,15 +403,28 @@ function ProveFlow({ challenge, onchain, address, backup }: PanelProps & { backu
   const batchesScored = scored.data?.batchesScored ?? 0;
   const allScored = batchesScored >= onchain.batchCount;
 
+  useEffect(
+    () => () => {
+      cancelledRef.current = true;
+    },
+    [],
+  );
+
   const run = useCallback(async () => {
     setError(null);
     setDone(null);
     setRunning(true);
+    cancelledRef.current = false;
     const started = performance.now();
     try {
       const lib = await zk();
       const { shape } = await shapeOf(challenge.circuitId);
-      const revealed = await fetchReveal(onchain.revealUri ?? "");
+      const revealed = await pollReveal(onchain.revealUri ?? "", {
+        onWaiting: setWaiting,
+        isCancelled: () => cancelledRef.current,
+      });
+      setWaiting(null);
+      if (!revealed) return;
       const samples = revealed.samples.map((r) => ({
         x: r.slice(0, shape.D).map(BigInt),
         label: BigInt(r[shape.D] ?? 0),
@@ -459,6 +464,7 @@ function ProveFlow({ challenge, onchain, address, backup }: PanelProps & { backu
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
+      setWaiting(null);
       setRunning(false);
     }
   }, [address, backup, challenge.circuitId, onchain, prove, scored, tx]);
@@ -472,28 +478,27 @@ function ProveFlow({ challenge, onchain, address, backup }: PanelProps & { backu
           : "Prove your committed model's score: the proof is computed here, in a Web Worker, and verified locally before it is sent."}
       </p>
       {!allScored ? (
-        <div className="inline">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => void run()}
-            disabled={running}
-            data-testid="prove"
-          >
-            {running ? "Proving…" : "Prove and submit"}
-          </button>
-          {running ? (
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => {
-                cancel();
-                setRunning(false);
-              }}
-            >
-              Cancel
-            </button>
-          ) : null}
+        <ProveButtons
+          running={running}
+          onRun={() => void run()}
+          onCancel={() => {
+            cancelledRef.current = true;
+            cancel();
+            setRunning(false);
+          }}
+          label="Prove and submit"
+          runningLabel="Proving…"
+          testId="prove"
+        />
+      ) : null}
+      {waiting && running ? (
+        <div className="callout callout-info" role="status" data-testid="reveal-waiting">
+          <strong>Waiting for the reveal to become final.</strong>
+          <span>{waiting}</span>
+          <span className="small">
+            The platform releases the hidden split once the reveal transaction is final. This page asks again
+            every few seconds and starts proving as soon as it is released.
+          </span>
         </div>
       ) : null}
       {progress && running ? <ProofProgress progress={progress} testId="prove-progress" /> : null}

@@ -9,7 +9,7 @@ import type { inferRouterInputs } from "@trpc/server";
 import { useEffect, useState } from "react";
 import type { AppRouter } from "@zkarena/api";
 import type { PanelProps } from "~/components/challenge-actions";
-import { ProofProgress } from "~/components/proof-progress";
+import { ProofProgress, ProveButtons } from "~/components/proof-progress";
 import { parseSamplesFile, type ModelBackup } from "~/local";
 import { fromStrings, shapeOf, useBrowserProver } from "~/prove";
 import { publicProofRequest } from "~/public-split";
@@ -170,22 +170,15 @@ export function PublicProofPanel({
           split.
         </p>
       ) : (
-        <div className="inline">
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => void run()}
-            disabled={running}
-            data-testid="prove-public"
-          >
-            {running ? "Proving on the public split…" : "Prove on the public split"}
-          </button>
-          {running ? (
-            <button type="button" className="btn btn-ghost" onClick={cancel}>
-              Cancel
-            </button>
-          ) : null}
-        </div>
+        <ProveButtons
+          running={running}
+          onRun={() => void run()}
+          onCancel={cancel}
+          label="Prove on the public split"
+          runningLabel="Proving on the public split…"
+          testId="prove-public"
+          tone="ghost"
+        />
       )}
       {running && step ? (
         <p className="muted small" role="status">
