@@ -20,9 +20,9 @@
 //
 // On chain 31337 only, a development ERC-20 (contracts/src/dev/DevToken.sol, "zkArena Dev USD", zkUSD,
 // 18 decimals, anyone can mint) is deployed with DEV_TOKEN_AMOUNT_EACH minted to each of anvil's ten
-// public accounts, and recorded under `devToken` (so ERC-20 challenges can be created and tested
-// locally). Also idempotent: a recorded token whose code matches the build is reused. Never on any
-// other chain: a record for another chain never has `devToken`.
+// public accounts (anvilAccounts()) and recorded under `devToken`, so ERC-20 challenges can be created
+// and tested locally. Also idempotent: a recorded token whose code matches the build is reused. Never
+// on any other chain: a record for another chain with `devToken` is refused.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -36,7 +36,7 @@ import {
   keccak256,
   stringToHex,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import { DEPLOYABLES, defaultDeploymentsDir, loadArtifact, repoRoot } from "./lib.mjs";
 import { listVerifiers } from "./verifiers.mjs";
@@ -45,22 +45,19 @@ export const ANVIL_CHAIN_ID = 31337;
 /** anvil's account 0 (from its public test mnemonic). Never holds real funds; never used elsewhere. */
 export const ANVIL_DEFAULT_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-/** anvil's ten public accounts (mnemonic "test test … junk"): the development token's holders. */
-export const ANVIL_ACCOUNTS = [
-  "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-  "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-  "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-  "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-  "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-  "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
-  "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955",
-  "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
-  "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
-];
+/** anvil's default mnemonic (public knowledge): its ten funded, unlocked accounts derive from it. */
+const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** anvil's ten public accounts (the development token's holders), derived as anvil does (m/44'/60'/0'/0/i). */
+export function anvilAccounts(count = 10) {
+  return Array.from(
+    { length: count },
+    (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address,
+  );
+}
 /** The development ERC-20 (contracts/src/dev/DevToken.sol; name and symbol are fixed in its constructor). */
 export const DEV_TOKEN = { contract: "DevToken", name: "zkArena Dev USD", symbol: "zkUSD", decimals: 18 };
-/** Minted to each of ANVIL_ACCOUNTS when the development token is deployed: 1,000,000 zkUSD. */
+/** Minted to each of anvilAccounts() when the development token is deployed: 1,000,000 zkUSD. */
 export const DEV_TOKEN_AMOUNT_EACH = 1_000_000n * 10n ** 18n;
 
 const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
@@ -419,12 +416,12 @@ async function ensureDevToken(publicClient, getWallet, recorded, chainId, log) {
     getWallet(),
     DEV_TOKEN.contract,
     artifact,
-    [ANVIL_ACCOUNTS, DEV_TOKEN_AMOUNT_EACH],
+    [anvilAccounts(), DEV_TOKEN_AMOUNT_EACH],
     chainId,
   );
   log(
     `${DEV_TOKEN.contract} (${DEV_TOKEN.symbol}, development only): deployed ${c.address} (block ${c.blockNumber}, tx ${c.txHash}), ` +
-      `${DEV_TOKEN_AMOUNT_EACH / 10n ** BigInt(DEV_TOKEN.decimals)} minted to each of anvil's ${ANVIL_ACCOUNTS.length} accounts`,
+      `${DEV_TOKEN_AMOUNT_EACH / 10n ** BigInt(DEV_TOKEN.decimals)} minted to each of anvil's 10 accounts`,
   );
   return {
     record: {

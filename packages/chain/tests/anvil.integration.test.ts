@@ -24,8 +24,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
-  ANVIL_ACCOUNTS,
   ANVIL_DEFAULT_PRIVATE_KEY,
+  anvilAccounts,
   DEV_TOKEN_AMOUNT_EACH,
   ensureDeployed,
 } from "../../../contracts/scripts/deploy.mjs";
@@ -172,8 +172,11 @@ describe("deployment on anvil", () => {
       token.symbol,
       token.decimals,
     ]);
-    expect(ANVIL_ACCOUNTS).toHaveLength(10);
-    for (const holder of ANVIL_ACCOUNTS) {
+    // anvil's own list of its unlocked accounts: the derivation matches it.
+    const holders = anvilAccounts();
+    expect(holders).toEqual(await publicClient.request({ method: "eth_accounts" }));
+    expect(holders).toHaveLength(10);
+    for (const holder of holders) {
       expect(
         await publicClient.readContract({
           address: token.address,
