@@ -33,14 +33,40 @@ function friendlyError(error: Error): string {
   return error.message.split("\n")[0] ?? error.message;
 }
 
+/** "Switch to <chain>": asks the connected wallet to move to the app's chain; says why if it cannot. */
+export function SwitchNetworkButton({ testId }: { testId?: string }) {
+  const expectedChainId = useChainId();
+  const chains = useChains();
+  const switchChain = useSwitchChain();
+  const expectedChain = chains.find((c) => c.id === expectedChainId);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-primary btn-sm"
+        disabled={switchChain.isPending}
+        onClick={() => switchChain.mutate({ chainId: expectedChainId })}
+        data-testid={testId}
+      >
+        {switchChain.isPending
+          ? "Switching…"
+          : `Switch to ${expectedChain?.name ?? `chain ${expectedChainId}`}`}
+      </button>
+      {switchChain.error ? (
+        <p className="wallet-error" role="alert" data-testid="wallet-error">
+          {friendlyError(switchChain.error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export function WalletButton() {
   const connection = useConnection();
   const expectedChainId = useChainId();
-  const chains = useChains();
   const connectors = useConnectors();
   const connect = useConnect();
   const disconnect = useDisconnect();
-  const switchChain = useSwitchChain();
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
 
@@ -60,8 +86,6 @@ export function WalletButton() {
     };
   }, [open]);
 
-  const expectedChain = chains.find((c) => c.id === expectedChainId);
-
   if (connection.status === "connected") {
     const wrongNetwork = connection.chainId !== expectedChainId;
     return (
@@ -71,16 +95,7 @@ export function WalletButton() {
             <span className="badge badge-warn" data-testid="wallet-wrong-network">
               Wrong network
             </span>
-            <button
-              type="button"
-              className="btn btn-primary btn-sm"
-              disabled={switchChain.isPending}
-              onClick={() => switchChain.mutate({ chainId: expectedChainId })}
-            >
-              {switchChain.isPending
-                ? "Switching…"
-                : `Switch to ${expectedChain?.name ?? `chain ${expectedChainId}`}`}
-            </button>
+            <SwitchNetworkButton />
           </>
         ) : null}
         <span className="wallet-address" title={connection.address} data-testid="wallet-address">
@@ -97,11 +112,6 @@ export function WalletButton() {
         >
           Disconnect
         </button>
-        {switchChain.error ? (
-          <p className="wallet-error" role="alert" data-testid="wallet-error">
-            {friendlyError(switchChain.error)}
-          </p>
-        ) : null}
       </div>
     );
   }
