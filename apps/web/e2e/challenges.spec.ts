@@ -40,14 +40,3 @@ test.describe("an unknown challenge", () => {
     await expect(page.getByRole("link", { name: "Browse challenges" })).toBeVisible();
   });
 });
-
-test("the layout fits a 360 px wide screen", async ({ page }) => {
-  await page.setViewportSize({ width: 360, height: 740 });
-  for (const url of ["/", "/status"]) {
-    await page.goto(url);
-    await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${url} scrolls sideways`).toBeLessThanOrEqual(0);
-  }
-  await screenshot(page, "status-360px");
-});

@@ -32,6 +32,7 @@ function size(file) {
 }
 
 const rows = [];
+const firstLoad = new Set(buildManifest.rootMainFiles);
 for (const file of manifests(path.join(dotNext, "server", "app"))) {
   const route =
     "/" + path.relative(path.join(dotNext, "server", "app"), path.dirname(file)).replace(/\\/g, "/");
@@ -44,6 +45,7 @@ for (const file of manifests(path.join(dotNext, "server", "app"))) {
   let raw = 0;
   let gzip = 0;
   for (const f of files) {
+    firstLoad.add(f);
     const s = size(f);
     raw += s.raw;
     gzip += s.gzip;
@@ -56,6 +58,36 @@ console.log(["route".padEnd(24), "chunks".padStart(6), "raw".padStart(10), "gzip
 for (const r of rows) {
   console.log(
     [r.route.padEnd(24), String(r.chunks).padStart(6), kb(r.raw).padStart(10), kb(r.gzip).padStart(10)].join(
+      " ",
+    ),
+  );
+}
+
+// Chunks no page loads up front (dynamic imports: the zk package when a model or a hidden split is
+// read, the prover worker when proving), the large ones, labelled by what they contain.
+const chunkDir = path.join(dotNext, "static", "chunks");
+const onDemand = [];
+for (const name of readdirSync(chunkDir)) {
+  const file = path.join("static", "chunks", name);
+  if (!name.endsWith(".js") || firstLoad.has(file)) continue;
+  const s = size(file);
+  if (s.raw < 100 * 1024) continue;
+  const text = readFileSync(path.join(dotNext, file), "utf8");
+  const has = (re) => re.test(text);
+  const parts = [
+    has(/poseidon/i) ? "Poseidon (circomlibjs)" : null,
+    has(/Building ABC/) ? "snarkjs" : null,
+    has(/zkarena\.model\/v1/) ? "@zkarena/zk model code" : null,
+    has(/onnx/i) ? "ONNX import" : null,
+  ].filter(Boolean);
+  onDemand.push({ name, ...s, what: parts.join(", ") || "other" });
+}
+onDemand.sort((a, b) => b.raw - a.raw);
+console.log("\nLoaded on demand (not in the table above; chunks over 100 kB):\n");
+console.log(["chunk".padEnd(24), "raw".padStart(10), "gzip".padStart(10), "  contains"].join(" "));
+for (const c of onDemand) {
+  console.log(
+    [c.name.slice(0, 24).padEnd(24), kb(c.raw).padStart(10), kb(c.gzip).padStart(10), `  ${c.what}`].join(
       " ",
     ),
   );

@@ -29,12 +29,27 @@ const publicSchema = z.object({
       })
       .default("http://127.0.0.1:8545"),
   ),
+  /**
+   * The web app's public origin (the API's SIWE_URI: the address people open, never taken from a
+   * request). Links that leave the site, like the reveal URI the escrow stores, are built on it.
+   */
+  SIWE_URI: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "SIWE_URI must be an http(s) URL, e.g. https://zkarena.example.org",
+      })
+      .default("http://127.0.0.1:3000"),
+  ),
 });
 
 /** What the browser needs to know, passed from the server layout to the client providers. */
 export interface PublicEnv {
   chainId: number;
   rpcUrl: string;
+  /** The site's origin, without a trailing slash (from SIWE_URI). */
+  siteUrl: string;
 }
 
 export function parsePublicEnv(source: Record<string, string | undefined>): PublicEnv {
@@ -43,7 +58,11 @@ export function parsePublicEnv(source: Record<string, string | undefined>): Publ
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`invalid web configuration:\n${lines.join("\n")}`);
   }
-  return { chainId: parsed.data.NEXT_PUBLIC_CHAIN_ID, rpcUrl: parsed.data.NEXT_PUBLIC_RPC_URL };
+  return {
+    chainId: parsed.data.NEXT_PUBLIC_CHAIN_ID,
+    rpcUrl: parsed.data.NEXT_PUBLIC_RPC_URL,
+    siteUrl: new URL(parsed.data.SIWE_URI).origin,
+  };
 }
 
 const serverSchema = z.object({

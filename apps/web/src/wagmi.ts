@@ -71,7 +71,7 @@ function devWalletSettings(): DevWalletSettings {
   }
 }
 
-export function appChain(env: PublicEnv): Chain {
+export function appChain(env: Pick<PublicEnv, "chainId" | "rpcUrl">): Chain {
   if (env.chainId === LOCAL_CHAIN_ID) {
     return { ...anvil, name: "Anvil (local)", rpcUrls: { default: { http: [env.rpcUrl] } } };
   }
@@ -83,7 +83,7 @@ export function appChain(env: PublicEnv): Chain {
   });
 }
 
-export function createWagmiConfig(env: PublicEnv) {
+export function createWagmiConfig(env: Pick<PublicEnv, "chainId" | "rpcUrl">) {
   const chain = appChain(env);
   const connectors: CreateConnectorFn[] = [injected()];
   // Never offered on a real chain: it "signs" as a well-known, public key.

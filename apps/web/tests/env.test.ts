@@ -5,22 +5,31 @@ import { createWagmiConfig, DEV_WALLET_ADDRESS } from "../src/wagmi.ts";
 
 describe("parsePublicEnv", () => {
   it("defaults to the local anvil chain", () => {
-    expect(parsePublicEnv({})).toEqual({ chainId: 31337, rpcUrl: "http://127.0.0.1:8545" });
-  });
-
-  it("reads the chain id and RPC URL it is started with", () => {
-    expect(
-      parsePublicEnv({ NEXT_PUBLIC_CHAIN_ID: "8453", NEXT_PUBLIC_RPC_URL: "https://rpc.example.org" }),
-    ).toEqual({
-      chainId: 8453,
-      rpcUrl: "https://rpc.example.org",
+    expect(parsePublicEnv({})).toEqual({
+      chainId: 31337,
+      rpcUrl: "http://127.0.0.1:8545",
+      siteUrl: "http://127.0.0.1:3000",
     });
   });
 
-  it("rejects a bad chain id and a non-http RPC URL, naming both", () => {
-    expect(() => parsePublicEnv({ NEXT_PUBLIC_CHAIN_ID: "-1", NEXT_PUBLIC_RPC_URL: "ftp://x" })).toThrow(
-      /NEXT_PUBLIC_CHAIN_ID[\s\S]*NEXT_PUBLIC_RPC_URL/,
-    );
+  it("reads the chain id, RPC URL and site origin it is started with", () => {
+    expect(
+      parsePublicEnv({
+        NEXT_PUBLIC_CHAIN_ID: "8453",
+        NEXT_PUBLIC_RPC_URL: "https://rpc.example.org",
+        SIWE_URI: "https://arena.example.org/",
+      }),
+    ).toEqual({
+      chainId: 8453,
+      rpcUrl: "https://rpc.example.org",
+      siteUrl: "https://arena.example.org",
+    });
+  });
+
+  it("rejects a bad chain id, a non-http RPC URL and a non-http site origin, naming each", () => {
+    expect(() =>
+      parsePublicEnv({ NEXT_PUBLIC_CHAIN_ID: "-1", NEXT_PUBLIC_RPC_URL: "ftp://x", SIWE_URI: "arena" }),
+    ).toThrow(/NEXT_PUBLIC_CHAIN_ID[\s\S]*NEXT_PUBLIC_RPC_URL[\s\S]*SIWE_URI/);
   });
 });
 

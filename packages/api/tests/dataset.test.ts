@@ -9,6 +9,7 @@ import { arenaEscrowAbi } from "@zkarena/chain";
 import { handleTrpcRequest } from "../src/http.ts";
 import { REVEAL_EVENT } from "../src/services/release.ts";
 import { setLogSink } from "../src/log.ts";
+import { createSession } from "../src/services/session.ts";
 import { alice, bob, callerFor, carol, expectTRPCError, lower, sessionFor, testEnv } from "./helpers.ts";
 import type { Session } from "../src/trpc.ts";
 
@@ -25,6 +26,16 @@ const CANARIES = [
 const canaryStrings = CANARIES.flatMap((r) => [r.join(","), r.slice(0, 4).join(","), r.join(", ")]);
 const filler = (i: number) => [i % 2, (i + 1) % 2, 0, i % 3, i % 3];
 const HIDDEN_ROWS = [...CANARIES, ...Array.from({ length: 5 }, (_, i) => filler(i))]; // 8 rows = 2 batches
+// A salt chosen "in the browser" (a canary too: it must never come back in a response or a log line).
+const BROWSER_SALT = 0x1d2c3b4a_59687766_55443322_11009988_77665544_33221100_ffeeddccn;
+const saltStrings = [
+  BROWSER_SALT.toString(),
+  BROWSER_SALT.toString(16),
+  BROWSER_SALT.toString().slice(0, 24),
+  BROWSER_SALT.toString(16).slice(0, 24),
+];
+const asSamples = (rows: number[][]) =>
+  rows.map((r) => ({ x: r.slice(0, 4).map(BigInt), label: BigInt(r[4] as number) }));
 
 let db: TestDb;
 let aliceSession: Session;
@@ -32,6 +43,7 @@ let bobSession: Session;
 let carolSession: Session;
 let draftId: string; // alice's draft
 let bobsId: string; // bob's draft
+let saltedId: string; // alice's second draft, committed with the browser's salt
 const captured: string[] = [];
 let restoreLog: () => void;
 
@@ -92,6 +104,7 @@ beforeAll(async () => {
   carolSession = await sessionFor(db, carol);
   draftId = await seedChallenge(lower(alice), "alice-draft");
   bobsId = await seedChallenge(lower(bob), "bob-draft");
+  saltedId = await seedChallenge(lower(alice), "alice-salted-draft");
 });
 
 afterAll(async () => {
@@ -246,13 +259,139 @@ describe("dataset.uploadHidden", () => {
     expect(dump).toHaveLength(1);
     const text = dump[0]?.row ?? "";
     for (const canary of canaryStrings) expect(text).not.toContain(canary);
-    const split = await db.db.datasetSplit.findFirstOrThrow({ where: { kind: "HIDDEN" } });
+    const split = await db.db.datasetSplit.findFirstOrThrow({
+      where: { kind: "HIDDEN", challengeId: draftId },
+    });
     expect(split.content).toBeNull();
     expect(split.ciphertext?.byteLength).toBeGreaterThan(100);
     expect(split.wrappedKey?.byteLength).toBe(60);
     const raw = Buffer.from(split.ciphertext ?? new Uint8Array());
     for (const canary of canaryStrings) expect(raw.includes(Buffer.from(canary))).toBe(false);
     expect(raw.includes(Buffer.from("samples"))).toBe(false);
+  });
+
+  it("commits with the organiser's salt to exactly hiddenSplitCommitment's root, and checks the expected one", async () => {
+    const { api } = await callerFor(db, { session: aliceSession });
+    const expected = await hiddenSplitCommitment(asSamples(HIDDEN_ROWS), BROWSER_SALT, ci.shape);
+    const out = await observe(
+      api.dataset.uploadHidden({
+        challengeId: saltedId,
+        samples: HIDDEN_ROWS,
+        testSalt: BROWSER_SALT.toString(),
+        // As the browser shows it: decimal.
+        expectedTestCommitment: BigInt(expected.root).toString(),
+      }),
+    );
+    if (out instanceof Error) throw out;
+    expect(out.testCommitment).toBe(expected.root);
+    expect(out.batchCount).toBe(expected.batchCount);
+    expect(out.batchCommitments.map((c) => BigInt(c))).toEqual(expected.commitments);
+    const challenge = await db.db.challenge.findUniqueOrThrow({ where: { id: saltedId } });
+    expect(challenge.testCommitment).toBe(expected.root);
+    const split = await db.db.datasetSplit.findUniqueOrThrow({
+      where: { challengeId_kind: { challengeId: saltedId, kind: "HIDDEN" } },
+    });
+    expect(split.commitment).toBe(expected.root);
+    // The same salt again (0x-hex expected commitment this time): the same commitment.
+    const again = await observe(
+      api.dataset.uploadHidden({
+        challengeId: saltedId,
+        samples: HIDDEN_ROWS,
+        testSalt: BROWSER_SALT.toString(),
+        expectedTestCommitment: expected.root,
+      }),
+    );
+    if (again instanceof Error) throw again;
+    expect(again.testCommitment).toBe(expected.root);
+    // Stored sealed: neither the salt nor a canary in any column.
+    const dump = await db.db.$queryRaw<{ row: string }[]>`
+      SELECT row_to_json(d)::text AS row FROM "DatasetSplit" d WHERE d."challengeId" = ${saltedId}::uuid`;
+    for (const needle of [...saltStrings, ...canaryStrings]) expect(dump[0]?.row).not.toContain(needle);
+  });
+
+  it("refuses a split whose commitment is not the expected one and stores nothing", async () => {
+    const { api } = await callerFor(db, { session: aliceSession });
+    const before = await db.db.datasetSplit.findUniqueOrThrow({
+      where: { challengeId_kind: { challengeId: saltedId, kind: "HIDDEN" } },
+    });
+    // What the browser committed to: one label differs from what is uploaded.
+    const shown = await hiddenSplitCommitment(
+      asSamples([...HIDDEN_ROWS.slice(0, 7), [1, 1, 1, 1, 1]]),
+      BROWSER_SALT,
+      ci.shape,
+    );
+    const error = await expectTRPCError(
+      api.dataset.uploadHidden({
+        challengeId: saltedId,
+        samples: [...HIDDEN_ROWS.slice(0, 7), [1, 1, 1, 1, 2]],
+        testSalt: BROWSER_SALT.toString(),
+        expectedTestCommitment: shown.root,
+      }),
+      "BAD_REQUEST",
+      /is not the expected test commitment .*Nothing was stored/,
+    );
+    record(error.message);
+    // The right samples with another salt: refused too.
+    await expectTRPCError(
+      api.dataset.uploadHidden({
+        challengeId: saltedId,
+        samples: HIDDEN_ROWS,
+        testSalt: (BROWSER_SALT + 1n).toString(),
+        expectedTestCommitment: before.commitment ?? "",
+      }),
+      "BAD_REQUEST",
+      /is not the expected test commitment/,
+    );
+    // An expected commitment with a fresh (server) salt cannot match either.
+    await expectTRPCError(
+      api.dataset.uploadHidden({
+        challengeId: saltedId,
+        samples: HIDDEN_ROWS,
+        expectedTestCommitment: before.commitment ?? "",
+      }),
+      "BAD_REQUEST",
+      /is not the expected test commitment/,
+    );
+    const after = await db.db.datasetSplit.findUniqueOrThrow({
+      where: { challengeId_kind: { challengeId: saltedId, kind: "HIDDEN" } },
+    });
+    expect(after).toEqual(before);
+    const challenge = await db.db.challenge.findUniqueOrThrow({ where: { id: saltedId } });
+    expect(challenge.testCommitment).toBe(before.commitment);
+  });
+
+  it("refuses a salt that is not a field element (≥ r, negative, hex, leading zeros) with nothing written", async () => {
+    const { api } = await callerFor(db, { session: aliceSession });
+    const before = await db.db.datasetSplit.findUniqueOrThrow({
+      where: { challengeId_kind: { challengeId: saltedId, kind: "HIDDEN" } },
+    });
+    for (const testSalt of [
+      BN254_R.toString(),
+      (BN254_R + 5n).toString(),
+      (1n << 256n).toString(),
+      "-1",
+      "0x1f",
+      "007",
+      "",
+    ]) {
+      const error = await expectTRPCError(
+        api.dataset.uploadHidden({ challengeId: saltedId, samples: HIDDEN_ROWS, testSalt }),
+        "BAD_REQUEST",
+        /testSalt/,
+      );
+      record(error.message);
+    }
+    for (const expectedTestCommitment of [(1n << 256n).toString(), "0x12", "commitment"]) {
+      await expectTRPCError(
+        api.dataset.uploadHidden({ challengeId: saltedId, samples: HIDDEN_ROWS, expectedTestCommitment }),
+        "BAD_REQUEST",
+        /expectedTestCommitment/,
+      );
+    }
+    const after = await db.db.datasetSplit.findUniqueOrThrow({
+      where: { challengeId_kind: { challengeId: saltedId, kind: "HIDDEN" } },
+    });
+    expect(after).toEqual(before);
   });
 
   it("refuses a new hidden split once the challenge is on-chain", async () => {
@@ -434,7 +573,9 @@ describe("hidden split custody before and after release (T1, I1)", () => {
   });
 
   it("refuses a tampered ciphertext or a row moved to another challenge instead of decrypting it", async () => {
-    const split = await db.db.datasetSplit.findFirstOrThrow({ where: { kind: "HIDDEN" } });
+    const split = await db.db.datasetSplit.findFirstOrThrow({
+      where: { kind: "HIDDEN", challengeId: draftId },
+    });
     const flipped = Buffer.from(split.ciphertext ?? new Uint8Array());
     flipped[0] = (flipped[0] ?? 0) ^ 1;
     await db.db.datasetSplit.update({
@@ -468,5 +609,47 @@ describe("the release gate's event", () => {
     const event = arenaEscrowAbi.find((item) => item.type === "event" && item.name === REVEAL_EVENT);
     expect(event, `ArenaEscrow has no event ${REVEAL_EVENT}: update services/release.ts`).toBeDefined();
     expect(event && "inputs" in event ? event.inputs.map((i) => i.name) : []).toContain("id");
+  });
+});
+
+describe("the organiser's salt (T1)", () => {
+  it("never appears in a response, an error (HTTP included) or a log line", async () => {
+    // Over HTTP, as the web app's browser sends it: a good upload, a mismatch and a salt ≥ r.
+    const env = testEnv();
+    const { token } = await createSession(db.db, env, {
+      address: lower(alice),
+      chainId: env.CHAIN_ID,
+      ttlSeconds: 600,
+      userAgent: null,
+    });
+    const expected = await hiddenSplitCommitment(asSamples(HIDDEN_ROWS), BROWSER_SALT, ci.shape);
+    const statuses: number[] = [];
+    for (const [testSalt, expectedTestCommitment] of [
+      [BROWSER_SALT.toString(), expected.root],
+      [BROWSER_SALT.toString(), `0x${"11".repeat(32)}`],
+      [(BN254_R + BROWSER_SALT).toString(), expected.root],
+    ] as const) {
+      const res = await handleTrpcRequest(
+        new Request("http://arena.test:3000/api/trpc/dataset.uploadHidden", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            origin: "http://arena.test:3000",
+            cookie: `zkarena_session=${token}`,
+          },
+          body: JSON.stringify({
+            json: { challengeId: saltedId, samples: HIDDEN_ROWS, testSalt, expectedTestCommitment },
+          }),
+        }),
+        { endpoint: "/api/trpc", env, context: { db, chain: null } },
+      );
+      statuses.push(res.status);
+      record(`${res.status} ${await res.text()}`);
+    }
+    expect(statuses).toEqual([200, 400, 400]);
+    const all = captured.join("\n");
+    expect(all).toContain(expected.root); // the scan reads what the uploads answered
+    for (const needle of saltStrings)
+      expect(all, `the salt (${needle.slice(0, 6)}…) leaked`).not.toContain(needle);
   });
 });

@@ -11,7 +11,7 @@
 // The organiser publishes `root` and B at creation and reveals the samples and the one testSalt;
 // anyone recomputes every c_i and the root. A competitor proves each batch separately; the escrow
 // checks c_i against the root with the Merkle proof and sums the accepted batches' `correct`.
-import * as snarkjs from "snarkjs";
+import type * as snarkjs from "snarkjs";
 import type { Hex } from "viem";
 import { MAX_BATCHES, batchProof, batchRoot, verifyBatchProof } from "./batch-root.ts";
 import { getPoseidon, testCommitment } from "./commit.ts";
@@ -167,5 +167,8 @@ export async function verifyBatchedProof(
   const c = publicSignals[1];
   if (c === undefined || !/^(0|[1-9][0-9]{0,77})$/.test(c) || BigInt(c) >= BN254_R) return false;
   if (!verifyBatchProof(target.root, target.index, BigInt(c), target.merkleProof)) return false;
-  return snarkjs.groth16.verify(verificationKey, publicSignals, proof);
+  // Loaded here, not at the top: commitments and batch targets must not pull snarkjs into a page
+  // that only quantizes or commits (the "@zkarena/zk/core" entry).
+  const { groth16 } = await import("snarkjs");
+  return groth16.verify(verificationKey, publicSignals, proof);
 }

@@ -5,6 +5,7 @@
 // Fp2 elements as (c1, c0), so B's coordinates are swapped, exactly as snarkjs' `exportSolidityCallData`
 // prints them. Every coordinate must be a canonical base-field element (< q): the verifier reduces
 // nothing and an out-of-range value is a malformed proof, refused here with a message.
+import type { Hex } from "viem";
 import { z } from "zod";
 import { BN254_R } from "./shape.ts";
 
@@ -67,4 +68,47 @@ export function publicSignalsCalldata(signals: readonly string[]): bigint[] {
     if (v >= BN254_R) throw new ProofFormatError(`public signal ${i} is not below the field order r`);
     return v;
   });
+}
+
+/** What ArenaEscrow.submitProof takes (besides the challenge id), in its argument names. */
+export interface EscrowSubmission extends ProofCalldata {
+  correct: number;
+  /** Set when the task names a batch: its index, commitment and Merkle proof ([] when B = 1). */
+  batchIndex?: number;
+  batchCommitment?: bigint;
+  merkleProof?: readonly Hex[];
+}
+
+/**
+ * The arguments of ArenaEscrow.submitProof for a submission, in ABI order: the 5-argument form
+ * `(id, pA, pB, pC, correct)` for an unbatched proof, the 8-argument form
+ * `(id, batchIndex, batchCommitment, merkleProof, pA, pB, pC, correct)` when the proof names a batch.
+ */
+export function submitProofArgs(
+  challengeId: bigint,
+  s: EscrowSubmission,
+):
+  | readonly [bigint, ProofCalldata["pA"], ProofCalldata["pB"], ProofCalldata["pC"], number]
+  | readonly [
+      bigint,
+      bigint,
+      bigint,
+      readonly Hex[],
+      ProofCalldata["pA"],
+      ProofCalldata["pB"],
+      ProofCalldata["pC"],
+      number,
+    ] {
+  if (s.batchIndex === undefined || s.batchCommitment === undefined || s.merkleProof === undefined)
+    return [challengeId, s.pA, s.pB, s.pC, s.correct] as const;
+  return [
+    challengeId,
+    BigInt(s.batchIndex),
+    s.batchCommitment,
+    s.merkleProof,
+    s.pA,
+    s.pB,
+    s.pC,
+    s.correct,
+  ] as const;
 }

@@ -8,8 +8,7 @@
 // arrive as { kind: "log" } events in between, and the browser worker reports artifact downloads
 // during "load" as { kind: "download" } events.
 import * as snarkjs from "snarkjs";
-import type { Hex } from "viem";
-import { proofCalldata, type ProofCalldata } from "./calldata.ts";
+import { proofCalldata, type EscrowSubmission } from "./calldata.ts";
 import { mlpCircuitInput, publicSignalList, type MlpProofRequest, type MlpPublicSignals } from "./input.ts";
 import { ProofMismatchError } from "./prove.ts";
 import type { LoadedCircuit } from "./artifacts.ts";
@@ -36,49 +35,6 @@ export interface ProveTask {
    * it every other proof queued on that prover.
    */
   signal?: AbortSignal;
-}
-
-/** What ArenaEscrow.submitProof takes (besides the challenge id), in its argument names. */
-export interface EscrowSubmission extends ProofCalldata {
-  correct: number;
-  /** Set when the task names a batch: its index, commitment and Merkle proof ([] when B = 1). */
-  batchIndex?: number;
-  batchCommitment?: bigint;
-  merkleProof?: readonly Hex[];
-}
-
-/**
- * The arguments of ArenaEscrow.submitProof for a submission, in ABI order: the 5-argument form
- * `(id, pA, pB, pC, correct)` for an unbatched proof, the 8-argument form
- * `(id, batchIndex, batchCommitment, merkleProof, pA, pB, pC, correct)` when the proof names a batch.
- */
-export function submitProofArgs(
-  challengeId: bigint,
-  s: EscrowSubmission,
-):
-  | readonly [bigint, ProofCalldata["pA"], ProofCalldata["pB"], ProofCalldata["pC"], number]
-  | readonly [
-      bigint,
-      bigint,
-      bigint,
-      readonly Hex[],
-      ProofCalldata["pA"],
-      ProofCalldata["pB"],
-      ProofCalldata["pC"],
-      number,
-    ] {
-  if (s.batchIndex === undefined || s.batchCommitment === undefined || s.merkleProof === undefined)
-    return [challengeId, s.pA, s.pB, s.pC, s.correct] as const;
-  return [
-    challengeId,
-    BigInt(s.batchIndex),
-    s.batchCommitment,
-    s.merkleProof,
-    s.pA,
-    s.pB,
-    s.pC,
-    s.correct,
-  ] as const;
 }
 
 export interface ProofResult {

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { artifactPaths } from "../../../circuits/scripts/lib.mjs";
 import { ArtifactIntegrityError } from "../src/artifacts.ts";
-import { proofCalldata } from "../src/calldata.ts";
+import { proofCalldata, submitProofArgs } from "../src/calldata.ts";
 import { mlpPublicSignals, publicSignalList } from "../src/input.ts";
 import { createNodeProver, loadCircuitArtifacts, releaseProverThreads } from "../src/node.ts";
 import { decodeFunctionData, encodeFunctionData, parseAbi } from "viem";
 import { batchProofRequest, hiddenSplitCommitment } from "../src/batch.ts";
-import { ProofCancelledError, ProofRequestError, submitProofArgs, type ProgressEvent } from "../src/sdk.ts";
+import { ProofCancelledError, ProofRequestError, type ProgressEvent } from "../src/sdk.ts";
 import {
   CI_ID,
   CI_SHAPE,

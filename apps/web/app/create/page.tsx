@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { MLP_SHAPES } from "@zkarena/zk";
+import { MLP_SHAPES } from "@zkarena/zk/core";
 import { CreateChallenge, type ShapeOption } from "~/components/create-challenge";
 import { clientContracts } from "~/server/chain";
 

@@ -19,11 +19,12 @@ import {
   storeModel,
   type ModelBackup,
 } from "~/local";
+import { pollReveal } from "~/reveal";
 import type { OnchainChallenge } from "~/server/chain";
 import { useTRPC } from "~/trpc/react";
 import { useTx } from "~/tx";
 
-const zk = () => import("@zkarena/zk");
+const zk = () => import("@zkarena/zk/core");
 
 async function shapeOf(circuitId: string): Promise<{ shape: MlpShape; constraints: number }> {
   const { MLP_SHAPES } = await zk();
@@ -415,18 +416,6 @@ const stageStart: Record<string, number> = {
   done: 100,
 };
 
-async function fetchReveal(uri: string): Promise<{ testSalt: string; samples: number[][] }> {
-  if (!/^(data:application\/json|https?:)/.test(uri))
-    throw new Error(`The organiser revealed an address this app cannot read (${uri.slice(0, 60)}).`);
-  const res = await fetch(uri);
-  if (!res.ok)
-    throw new Error(`The revealed split could not be fetched (${res.status}) from ${uri.slice(0, 80)}.`);
-  const doc = (await res.json()) as { testSalt?: unknown; samples?: unknown };
-  if (typeof doc.testSalt !== "string" || !Array.isArray(doc.samples))
-    throw new Error("The revealed file has no testSalt and samples.");
-  return { testSalt: doc.testSalt, samples: doc.samples as number[][] };
-}
-
 function ProveFlow({
   challenge,
   onchain,
@@ -444,7 +433,10 @@ function ProveFlow({
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [done, setDone] = useState<{ correct: number; verified: boolean; ms: number } | null>(null);
+  /** The platform's reason while the revealed split is not released yet (403: reveal not final). */
+  const [waiting, setWaiting] = useState<string | null>(null);
   const proverRef = useRef<{ cancel(): void } | null>(null);
+  const cancelledRef = useRef(false);
   const scored = useReadContract({
     address: onchain.escrow,
     abi: arenaEscrowAbi,
@@ -454,18 +446,30 @@ function ProveFlow({
   const batchesScored = scored.data?.batchesScored ?? 0;
   const allScored = batchesScored >= onchain.batchCount;
 
-  useEffect(() => () => proverRef.current?.cancel(), []);
+  useEffect(
+    () => () => {
+      cancelledRef.current = true;
+      proverRef.current?.cancel();
+    },
+    [],
+  );
 
   const run = useCallback(async () => {
     setError(null);
     setDone(null);
     setRunning(true);
+    cancelledRef.current = false;
     const started = performance.now();
     try {
       const lib = await zk();
       const { createBrowserProver } = await import("@zkarena/zk/browser");
       const { shape, constraints } = await shapeOf(challenge.circuitId);
-      const revealed = await fetchReveal(onchain.revealUri ?? "");
+      const revealed = await pollReveal(onchain.revealUri ?? "", {
+        onWaiting: setWaiting,
+        isCancelled: () => cancelledRef.current,
+      });
+      setWaiting(null);
+      if (!revealed) return;
       const samples = revealed.samples.map((r) => ({
         x: r.slice(0, shape.D).map(BigInt),
         label: BigInt(r[shape.D] ?? 0),
@@ -540,6 +544,7 @@ function ProveFlow({
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
+      setWaiting(null);
       setRunning(false);
     }
   }, [address, backup, challenge.circuitId, env.vkHashes, onchain, scored, tx]);
@@ -568,6 +573,7 @@ function ProveFlow({
               type="button"
               className="btn btn-ghost"
               onClick={() => {
+                cancelledRef.current = true;
                 proverRef.current?.cancel();
                 setRunning(false);
               }}
@@ -575,6 +581,16 @@ function ProveFlow({
               Cancel
             </button>
           ) : null}
+        </div>
+      ) : null}
+      {waiting && running ? (
+        <div className="callout callout-info" role="status" data-testid="reveal-waiting">
+          <strong>Waiting for the reveal to become final.</strong>
+          <span>{waiting}</span>
+          <span className="small">
+            The platform releases the hidden split once the reveal transaction is final. This page asks again
+            every few seconds and starts proving as soon as it is released.
+          </span>
         </div>
       ) : null}
       {progress && running ? (

@@ -1,7 +1,9 @@
 "use client";
 // The organiser's guided create flow. The hidden split is read and committed in this browser (its
-// salt generated here); it is never uploaded: the organiser keeps it (local copy + backup file) and
-// publishes it with the reveal. Train and public splits are uploaded in the clear, with their hashes.
+// salt generated here) and the commitment shown before anything is sent; then it goes to the
+// platform's sealed custody (dataset.uploadHidden with this salt and the expected commitment), which
+// releases it only after the on-chain reveal is final. The organiser also keeps a local copy and a
+// backup file. Train and public splits are uploaded in the clear, with their hashes.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
@@ -78,6 +80,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
   const tx = useTx();
   const createDraft = useMutation(trpc.challenge.createDraft.mutationOptions());
   const upload = useMutation(trpc.dataset.upload.mutationOptions());
+  const uploadHidden = useMutation(trpc.dataset.uploadHidden.mutationOptions());
 
   const [now] = useState(() => Date.now());
   const [title, setTitle] = useState("");
@@ -103,20 +106,23 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
   const [step, setStep] = useState<string | null>(null);
   const [draft, setDraft] = useState<{ id: string; slug: string; metadataHash: string | null } | null>(null);
   const [backupSaved, setBackupSaved] = useState(false);
+  /** The test commitment the platform sealed for the draft (equal to the one shown here). */
+  const [sealed, setSealed] = useState<string | null>(null);
 
   const shape = useMemo(() => shapes.find((s) => s.id === circuitId), [shapes, circuitId]);
   useEffect(() => {
     if (!slugTouched) setSlug(slugify(title));
   }, [title, slugTouched]);
   useEffect(() => {
-    if (!hidden || backupSaved) return;
+    // Until the platform holds the split (or the backup is saved), this tab is its only copy.
+    if (!hidden || backupSaved || sealed === hidden.testCommitment) return;
     const warn = (e: BeforeUnloadEvent) => {
       e.preventDefault();
       e.returnValue = "";
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [hidden, backupSaved]);
+  }, [hidden, backupSaved, sealed]);
 
   const readRows = async (file: File, key: string) => {
     setFileErrors((e) => ({ ...e, [key]: "" }));
@@ -138,7 +144,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
     const rows = await readRows(file, "hidden");
     if (!rows || !shape) return;
     try {
-      const zk = await import("@zkarena/zk");
+      const zk = await import("@zkarena/zk/core");
       const named = Object.values(zk.MLP_SHAPES).find((s) => s.id === shape.id);
       if (!named) throw new Error("unknown circuit");
       const testSalt = zk.randomSalt();
@@ -255,8 +261,6 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
         } as never);
         row = { id: created.id, slug: created.slug, metadataHash: created.metadataHash };
         setDraft(row);
-        const backup = backupOf(row.id);
-        if (backup) storeHidden(backup);
         if (train) {
           setStep("Uploading the training split…");
           await upload.mutateAsync({
@@ -275,6 +279,26 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
             samples: pub.rows,
           });
         }
+      }
+      const backup = backupOf(row.id);
+      if (backup) storeHidden(backup);
+      if (sealed !== hidden.testCommitment) {
+        setStep("Sealing the hidden split with the platform…");
+        const custody = await uploadHidden.mutateAsync({
+          challengeId: row.id,
+          samples: hidden.samples,
+          testSalt: hidden.testSalt,
+          expectedTestCommitment: hidden.testCommitment,
+        });
+        // The API refuses a mismatch itself; checked again here before any transaction is asked for.
+        if (
+          BigInt(custody.testCommitment) !== BigInt(hidden.testCommitment) ||
+          custody.batchCount !== hidden.batchCount
+        )
+          throw new Error(
+            `The platform sealed the hidden split under the commitment ${BigInt(custody.testCommitment).toString()}, not the ${hidden.testCommitment} shown here. Nothing was sent on-chain; choose the hidden split again.`,
+          );
+        setSealed(hidden.testCommitment);
       }
       setStep("Creating the challenge on-chain…");
       const receipt = await tx.send(
@@ -403,57 +427,40 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
           Files: JSON (an array of rows, or {"{"}&quot;samples&quot;: […]{"}"}) or CSV; each row is the{" "}
           {shape?.D ?? "D"} integer features (0…{shape ? 2 ** shape.inBits - 1 : "max"}) then the label.
         </p>
-        <Field id="train-file" label="Training split (optional, published)" error={fileErrors.train}>
-          <input
-            id="train-file"
-            type="file"
-            className="input"
-            accept=".json,.csv,application/json,text/csv"
-            onChange={async (e) => {
-              const f = e.target.files?.[0];
-              if (!f) return;
-              const rows = await readRows(f, "train");
-              setTrain(rows ? { rows, fileName: f.name } : null);
-            }}
-          />
-        </Field>
-        <Field
+        <SplitFileInput
+          id="train-file"
+          label="Training split (optional, published)"
+          error={fileErrors.train}
+          onFile={async (f) => {
+            const rows = await readRows(f, "train");
+            setTrain(rows ? { rows, fileName: f.name } : null);
+          }}
+        />
+        <SplitFileInput
           id="public-file"
           label="Public validation split (published; competitors score on it before committing)"
           error={fileErrors.public}
-        >
-          <input
-            id="public-file"
-            type="file"
-            className="input"
-            accept=".json,.csv,application/json,text/csv"
-            onChange={async (e) => {
-              const f = e.target.files?.[0];
-              if (!f) return;
-              const rows = await readRows(f, "public");
-              setPub(rows ? { rows, fileName: f.name } : null);
-            }}
-          />
-        </Field>
-        <Field
+          onFile={async (f) => {
+            const rows = await readRows(f, "public");
+            setPub(rows ? { rows, fileName: f.name } : null);
+          }}
+        />
+        <SplitFileInput
           id="hidden-file"
-          label="Hidden test split (stays in this browser until you reveal it)"
+          label="Hidden test split (committed here, then sealed by the platform until your reveal is final)"
           error={fileErrors.hidden}
-        >
-          <input
-            id="hidden-file"
-            type="file"
-            className="input"
-            accept=".json,.csv,application/json,text/csv"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void onHidden(f);
-            }}
-          />
-        </Field>
+          onFile={(f) => {
+            setSealed(null);
+            return onHidden(f);
+          }}
+        />
         {hidden ? (
           <div className="callout callout-info" data-testid="hidden-commitment">
-            <strong>Hidden split committed in your browser — nothing has been sent.</strong>
+            <strong>
+              {sealed === hidden.testCommitment
+                ? "Hidden split sealed by the platform under the commitment shown here."
+                : "Hidden split committed in your browser — nothing has been sent yet."}
+            </strong>
             <span>
               {hidden.samples.length} samples in {hidden.batchCount} batch
               {hidden.batchCount === 1 ? "" : "es"} · test commitment{" "}
@@ -461,9 +468,11 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
                 {hidden.testCommitment}
               </span>
             </span>
-            <span>
-              The salt was generated here. You will need this file and salt to reveal: keep the backup private
-              and safe.
+            <span data-testid="hidden-custody">
+              The salt was generated here. When you create the challenge, the split and its salt go to the
+              platform, which checks that they give this commitment, stores them encrypted, and releases them
+              to everyone only after your on-chain reveal is final — before that nobody, you included, can
+              download them. The backup file is your own copy: keep it private.
             </span>
             <button
               type="button"
@@ -615,6 +624,34 @@ function safeName(name: string): string {
   return (cleaned || "split.json").slice(0, 100);
 }
 
+/** A samples file (JSON or CSV) for one of the three splits. */
+function SplitFileInput({
+  id,
+  label,
+  error,
+  onFile,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  onFile: (file: File) => Promise<void>;
+}) {
+  return (
+    <Field id={id} label={label} error={error}>
+      <input
+        id={id}
+        type="file"
+        className="input"
+        accept=".json,.csv,application/json,text/csv"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void onFile(f);
+        }}
+      />
+    </Field>
+  );
+}
+
 function Field({
   id,
   label,
@@ -625,7 +662,7 @@ function Field({
   id: string;
   label: string;
   hint?: string;
-  error?: string;
+  error?: string | undefined;
   children: React.ReactNode;
 }) {
   return (

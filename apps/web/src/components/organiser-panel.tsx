@@ -1,6 +1,9 @@
 "use client";
 // The organiser's dashboard on a challenge page: publish a draft on-chain, follow the commitments,
-// reveal the hidden split when the window opens (with its deadline), see the results.
+// reveal the hidden split when the window opens (with its deadline), see the results. The reveal
+// points the escrow at the platform's release URL of the sealed split; a draft from before the
+// platform's custody reveals from the organiser's local copy instead (data: URI or a pasted URL).
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
@@ -17,8 +20,10 @@ import {
   type HiddenBackup,
 } from "~/local";
 import { createChallengeCall } from "~/publish";
+import { platformRevealUri } from "~/reveal";
 import type { OnchainChallenge } from "~/server/chain";
 import { shortAddress } from "~/short";
+import { useTRPC } from "~/trpc/react";
 import { useTx } from "~/tx";
 
 function useHiddenBackup(rowId: string) {
@@ -42,6 +47,23 @@ function useHiddenBackup(rowId: string) {
     }
   };
   return { backup, error, importFile };
+}
+
+/** The hidden split the platform holds sealed for this challenge (dataset.list's HIDDEN row), if any. */
+function useCustody(rowId: string) {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.dataset.list.queryOptions({ challengeId: rowId }));
+  const find = (rows: typeof list.data) => {
+    const row = rows?.find((s) => s.kind === "HIDDEN");
+    return row?.commitment && row.batchCount
+      ? { testCommitment: BigInt(row.commitment).toString(), batchCount: row.batchCount }
+      : null;
+  };
+  return {
+    custody: find(list.data),
+    /** Asks the API again (just before a reveal is sent). */
+    check: async () => find((await list.refetch({ throwOnError: true })).data),
+  };
 }
 
 function BackupPicker({ onFile, error }: { onFile: (f: File) => void; error: string | null }) {
@@ -79,7 +101,9 @@ export function OrganiserPanel({
   const env = usePublicEnv();
   const tx = useTx();
   const hidden = useHiddenBackup(challenge.rowId);
+  const { custody, check: checkCustody } = useCustody(challenge.rowId);
   const [uri, setUri] = useState("");
+  const [revealError, setRevealError] = useState<string | null>(null);
   const isOrganiser = address.toLowerCase() === challenge.organiserAddress.toLowerCase();
 
   if (!onchain) {
@@ -89,11 +113,13 @@ export function OrganiserPanel({
           This challenge is a draft: it opens once its organiser publishes it on-chain.
         </p>
       );
+    // The commitment the platform sealed, else this browser's copy (drafts from before custody).
+    const committed = custody ?? hidden.backup;
     const publish = async () => {
-      if (!env.escrow || !hidden.backup) return;
+      if (!env.escrow || !committed) return;
       await tx.send(
         "Create the challenge on-chain",
-        createChallengeCall(env.escrow, { ...challenge }, hidden.backup),
+        createChallengeCall(env.escrow, { ...challenge }, committed),
         address,
       );
     };
@@ -104,11 +130,11 @@ export function OrganiserPanel({
           The escrow stores the hidden split&apos;s commitment, the deadlines, the shares and your bond. The
           challenge id is assigned on-chain.
         </p>
-        {hidden.backup ? (
+        {committed ? (
           <p className="small">
-            Test commitment <span className="mono">{hidden.backup.testCommitment}</span> (
-            {hidden.backup.batchCount} batch
-            {hidden.backup.batchCount === 1 ? "" : "es"}).
+            Test commitment <span className="mono">{committed.testCommitment}</span> ({committed.batchCount}{" "}
+            batch
+            {committed.batchCount === 1 ? "" : "es"}){custody ? ", sealed by the platform" : ""}.
           </p>
         ) : (
           <BackupPicker onFile={(f) => void hidden.importFile(f)} error={hidden.error} />
@@ -120,7 +146,7 @@ export function OrganiserPanel({
           type="button"
           className="btn btn-primary"
           disabled={
-            !hidden.backup || !env.escrow || tx.state.status === "pending" || tx.state.status === "wallet"
+            !committed || !env.escrow || tx.state.status === "pending" || tx.state.status === "wallet"
           }
           onClick={() => void publish()}
           data-testid="publish-onchain"
@@ -134,13 +160,36 @@ export function OrganiserPanel({
 
   const id = BigInt(onchain.id);
   const serverNow = onchain.serverNow;
+  const onchainCommitment = BigInt(onchain.testCommitment);
+  const held = custody && BigInt(custody.testCommitment) === onchainCommitment ? custody : null;
+  const releaseUri = platformRevealUri(env.siteUrl, challenge.slug);
   const reveal = async () => {
-    let target = uri.trim();
-    if (!target) {
-      if (!hidden.backup) return;
-      const doc = revealDataUri(hidden.backup);
-      if (doc.length > MAX_INLINE_REVEAL_BYTES) return;
-      target = doc;
+    setRevealError(null);
+    let target: string;
+    let current: Awaited<ReturnType<typeof checkCustody>>;
+    try {
+      current = await checkCustody();
+    } catch (e) {
+      setRevealError(
+        `Could not check the platform's copy of the hidden split (${e instanceof Error ? e.message : String(e)}). Nothing was sent; try again.`,
+      );
+      return;
+    }
+    if (current && BigInt(current.testCommitment) === onchainCommitment) {
+      target = releaseUri;
+    } else {
+      target = uri.trim();
+      if (!target) {
+        if (!hidden.backup) {
+          setRevealError(
+            "The platform holds no hidden split for this challenge: choose your hidden-split backup file to reveal from it.",
+          );
+          return;
+        }
+        const doc = revealDataUri(hidden.backup);
+        if (doc.length > MAX_INLINE_REVEAL_BYTES) return;
+        target = doc;
+      }
     }
     await tx.send(
       "Reveal the hidden split",
@@ -148,9 +197,7 @@ export function OrganiserPanel({
       address,
     );
   };
-  const matches = hidden.backup
-    ? BigInt(hidden.backup.testCommitment) === BigInt(onchain.testCommitment)
-    : null;
+  const matches = hidden.backup ? BigInt(hidden.backup.testCommitment) === onchainCommitment : null;
   const inlineSize = hidden.backup ? revealDataUri(hidden.backup).length : 0;
 
   return (
@@ -179,7 +226,10 @@ export function OrganiserPanel({
           The reveal window opens when commits close (
           <Countdown target={onchain.commitDeadline} chainNow={onchain.chainNow} serverNow={serverNow} />) and
           ends <Countdown target={onchain.revealDeadline} chainNow={onchain.chainNow} serverNow={serverNow} />
-          . Keep your hidden-split backup at hand{hidden.backup ? " (this browser has it)" : ""}.
+          .{" "}
+          {held
+            ? "The platform holds your hidden split sealed: revealing needs no local copy."
+            : `Keep your hidden-split backup at hand${hidden.backup ? " (this browser has it)" : ""}.`}
         </p>
       ) : null}
       {onchain.phase === "AwaitingReveal" ? (
@@ -193,7 +243,14 @@ export function OrganiserPanel({
               Without a reveal, sponsors are refunded in full and your bond goes to the committed competitors.
             </span>
           </div>
-          {hidden.backup ? (
+          {held ? (
+            <p className="small" data-testid="reveal-custody">
+              The platform holds your hidden split sealed under the on-chain commitment. The reveal publishes
+              its release address, <span className="mono">{releaseUri}</span>, where the platform serves the
+              samples and salt to everyone once your reveal transaction is final; anyone can then recompute
+              the commitment. No local copy is needed.
+            </p>
+          ) : hidden.backup ? (
             matches ? (
               <p className="small">
                 Your hidden split matches the on-chain commitment. It is published in the reveal transaction
@@ -208,7 +265,7 @@ export function OrganiserPanel({
           ) : (
             <BackupPicker onFile={(f) => void hidden.importFile(f)} error={hidden.error} />
           )}
-          {hidden.backup && inlineSize > MAX_INLINE_REVEAL_BYTES ? (
+          {!held && hidden.backup && inlineSize > MAX_INLINE_REVEAL_BYTES ? (
             <div className="field">
               <label htmlFor="reveal-uri">
                 The split is too large to publish inside the transaction: publish the reveal file at an https
@@ -228,12 +285,18 @@ export function OrganiserPanel({
             className="btn btn-primary"
             onClick={() => void reveal()}
             disabled={
-              !hidden.backup || matches === false || (inlineSize > MAX_INLINE_REVEAL_BYTES && !uri.trim())
+              !held &&
+              (!hidden.backup || matches === false || (inlineSize > MAX_INLINE_REVEAL_BYTES && !uri.trim()))
             }
             data-testid="reveal"
           >
             Reveal the hidden split
           </button>
+          {revealError ? (
+            <p className="field-error" role="alert" data-testid="reveal-error">
+              {revealError}
+            </p>
+          ) : null}
         </div>
       ) : null}
       {onchain.phase === "Proving" || onchain.phase === "Settled" ? (

@@ -4,6 +4,7 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import type { SplitKind } from "@zkarena/db";
 import { log } from "../log.ts";
+import { bytes32, fieldElementString, uint256String } from "../schemas.ts";
 import { requireOrganiser } from "../services/authz.ts";
 import { uploadHiddenSplit, uploadPublicSplit, unsealHidden } from "../services/datasets.ts";
 import { hiddenSplitRelease } from "../services/release.ts";
@@ -45,7 +46,25 @@ export const uploadInput = z.strictObject({
   samples: samplesInput,
 });
 
-export const uploadHiddenInput = z.strictObject({ challengeId, samples: samplesInput });
+/**
+ * A test commitment (c_0, or the keccak Merkle root of the batch commitments: any uint256) as the API
+ * returns it (0x + 64 hex digits) or as the browser shows it (decimal).
+ */
+const testCommitmentInput = z.union([bytes32.transform((h) => BigInt(h)), uint256String], {
+  error: "expectedTestCommitment must be 32 bytes: 0x + 64 hex digits, or a decimal integer below 2^256",
+});
+
+export const uploadHiddenInput = z.strictObject({
+  challengeId,
+  samples: samplesInput,
+  /**
+   * The organiser's own salt (the hidden-split file's form: a decimal integer < r), so the commitment
+   * can be computed and shown in the browser before anything is sent. Omitted: a fresh CSPRNG salt.
+   */
+  testSalt: fieldElementString.optional(),
+  /** Refuse (and store nothing) unless the commitment computed here equals this one. */
+  expectedTestCommitment: testCommitmentInput.optional(),
+});
 
 export const downloadInput = z.strictObject({
   challengeId,
@@ -116,20 +135,25 @@ export const datasetRouter = {
     }),
 
   /**
-   * Uploads the hidden split of a draft: validated against the circuit, committed with a fresh
-   * salt, sealed. Returns the test commitment (and batch count) for the on-chain create.
+   * Uploads the hidden split of a draft: validated against the circuit, committed with the
+   * organiser's salt (or a fresh one), checked against the expected commitment when given, sealed.
+   * Returns the test commitment (and batch count) for the on-chain create; never the salt.
    */
   uploadHidden: protectedProcedure
     .input(uploadHiddenInput)
     .use(writeLimit)
     .mutation(async ({ ctx, input }) => {
       const challenge = await requireOrganiser(ctx.db.db, ctx.session, input.challengeId);
-      const result = await uploadHiddenSplit(ctx.db.db, ctx.env, challenge, input.samples);
+      const result = await uploadHiddenSplit(ctx.db.db, ctx.env, challenge, input.samples, {
+        testSalt: input.testSalt,
+        expectedTestCommitment: input.expectedTestCommitment,
+      });
       log.info("dataset.hidden_sealed", {
         challenge: challenge.id,
         rows: result.rowCount,
         batches: result.batchCount,
         testCommitment: result.testCommitment,
+        saltSource: input.testSalt === undefined ? "generated" : "organiser",
       });
       return result;
     }),

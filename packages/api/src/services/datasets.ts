@@ -1,5 +1,6 @@
 // Dataset custody. TRAIN and PUBLIC splits are stored in the clear with their sha256; the HIDDEN
-// split is validated against the challenge's circuit shape, committed with a fresh salt
+// split is validated against the challenge's circuit shape, committed with the organiser's salt
+// (chosen in their browser, which shows the commitment before anything is sent) or a fresh one
 // (@zkarena/zk hiddenSplitCommitment: batches of the circuit's N samples, batch salts
 // Poseidon(testSalt, i), root = c_0 or the batch Merkle root) and stored only as ciphertext
 // (crypto.ts) until release.ts says the chain revealed it at a final block.
@@ -129,16 +130,24 @@ export interface HiddenUploadResult {
   batchCommitments: string[];
 }
 
+export interface HiddenUploadOptions {
+  /** The organiser's salt (0 ≤ salt < r); undefined = a fresh one from the CSPRNG (threat T2). */
+  testSalt?: bigint | undefined;
+  /** Refuse, storing nothing, unless the computed testCommitment equals this. */
+  expectedTestCommitment?: bigint | undefined;
+}
+
 /**
- * Validates, commits (fresh salt) and seals the HIDDEN split. Only while the challenge is a DRAFT:
- * its commitment goes on-chain at creation and can never change afterwards. Re-uploading a draft's
- * hidden split replaces it with a new salt and a new commitment.
+ * Validates, commits (the organiser's salt or a fresh one) and seals the HIDDEN split. Only while the
+ * challenge is a DRAFT: its commitment goes on-chain at creation and can never change afterwards.
+ * Re-uploading a draft's hidden split replaces it (and its commitment).
  */
 export async function uploadHiddenSplit(
   db: Db,
   env: ApiEnv,
   challenge: Challenge,
   samples: SampleRow[],
+  options: HiddenUploadOptions = {},
 ): Promise<HiddenUploadResult> {
   const shape = shapeOf(challenge.circuitId);
   checkRows(shape, samples);
@@ -160,7 +169,13 @@ export async function uploadHiddenSplit(
       message: `The hidden split has ${samples.length / shape.N} batches; the escrow accepts at most ${MAX_BATCHES} (${MAX_BATCHES * shape.N} samples).`,
     });
   }
-  const testSalt = randomFieldElement();
+  const testSalt = options.testSalt ?? randomFieldElement();
+  if (testSalt < 0n || testSalt >= BN254_R) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "testSalt must be a field element (0 ≤ testSalt < r, the BN254 scalar field order).",
+    });
+  }
   const parsed: Sample[] = samples.map((row) => ({
     x: row.slice(0, shape.D).map(BigInt),
     label: BigInt(row[shape.D] as number),
@@ -175,6 +190,13 @@ export async function uploadHiddenSplit(
       message:
         "The hidden split could not be committed. Check that it matches the challenge's circuit and try again.",
       cause: error instanceof Error ? new Error(error.name) : undefined,
+    });
+  }
+  const expected = options.expectedTestCommitment;
+  if (expected !== undefined && BigInt(committed.root) !== expected) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `The hidden split's commitment computed by the platform (${committed.root}) is not the expected test commitment (${hex32(expected)}): the samples or the salt differ from the ones committed in your browser. Nothing was stored; choose the hidden split again.`,
     });
   }
   const batchCommitments = committed.commitments.map(hex32);

@@ -3,7 +3,7 @@
 // every hash itself (packages/zk artifacts.ts), so this route only has to be safe, not trusted.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { CIRCUIT_REGISTRY } from "@zkarena/zk";
+import { CIRCUIT_REGISTRY } from "@zkarena/zk/core";
 import { serverEnv } from "~/env";
 
 export const dynamic = "force-dynamic";
