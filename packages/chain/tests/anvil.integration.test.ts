@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   createTestClient,
+  createWalletClient,
   erc20Abi,
   getAddress,
   http,
@@ -174,7 +175,7 @@ describe("deployment on anvil", () => {
     ]);
     // anvil's own list of its unlocked accounts: the derivation matches it.
     const holders = anvilAccounts();
-    expect(holders).toEqual(await publicClient.request({ method: "eth_accounts" }));
+    expect(holders).toEqual(await createWalletClient({ transport: http(rpcUrl) }).getAddresses());
     expect(holders).toHaveLength(10);
     for (const holder of holders) {
       expect(
