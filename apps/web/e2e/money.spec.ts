@@ -274,6 +274,12 @@ test.describe.serial("a challenge in the local development token", () => {
     await expect(w.getByTestId("actions-wrong-network")).toContainText("another network (chain 1)");
     await expect(w.getByTestId("fund-panel")).toHaveCount(0);
     await screenshot(w, "wrong-network");
+    // The create form says the same and cannot send anything.
+    await w.goto("/create");
+    await expect(w.getByTestId("create-wrong-network")).toContainText("another network (chain 1)");
+    await expect(w.getByTestId("create-submit")).toBeDisabled();
+    await w.goto(`/challenges/${slug}`);
+    await expect(w.getByTestId("actions-wrong-network")).toBeVisible();
     await w.getByTestId("switch-network").click();
     await expect(w.getByTestId("actions-wrong-network")).toHaveCount(0);
     await expect(w.getByTestId("wallet-wrong-network")).toHaveCount(0);

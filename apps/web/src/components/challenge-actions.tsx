@@ -4,11 +4,11 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { erc20Abi, formatUnits, parseUnits, zeroAddress, type Address } from "viem";
-import { useBalance, useChainId, useConnection, useReadContract } from "wagmi";
+import { useBalance, useConnection, useReadContract } from "wagmi";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import { usePublicEnv } from "~/components/providers";
 import { TxStatus } from "~/components/tx-status";
-import { SwitchNetworkButton } from "~/components/wallet-button";
+import { WrongNetworkCallout, useWrongNetwork } from "~/components/wallet-button";
 import { CompetitorPanel } from "~/components/competitor-panel";
 import { OrganiserPanel } from "~/components/organiser-panel";
 import { formatAmount, sharePercent } from "~/format";
@@ -45,9 +45,8 @@ export function ChallengeActions({
   hasPublicSplit: boolean;
 }) {
   const connection = useConnection();
-  const chainId = useChainId();
   const address = connection.status === "connected" ? connection.address : undefined;
-  const wrongNetwork = connection.status === "connected" && connection.chainId !== chainId;
+  const wrongNetwork = useWrongNetwork().wrong;
 
   return (
     <section className="card" aria-labelledby="actions" data-testid="actions">
@@ -58,13 +57,10 @@ export function ChallengeActions({
           without one.
         </p>
       ) : wrongNetwork ? (
-        <div className="callout callout-bad" role="alert" data-testid="actions-wrong-network">
-          <strong>Your wallet is on another network (chain {connection.chainId}).</strong>
-          <span>Nothing can be funded, committed or claimed from here until it is on chain {chainId}.</span>
-          <div>
-            <SwitchNetworkButton testId="switch-network" />
-          </div>
-        </div>
+        <WrongNetworkCallout
+          blocked="Nothing can be funded, committed or claimed from here"
+          testId="actions-wrong-network"
+        />
       ) : notOnchain || !onchain ? (
         <OrganiserPanel challenge={challenge} onchain={null} address={address} />
       ) : (

@@ -12,6 +12,7 @@ import { useConnection } from "wagmi";
 import { usePublicEnv } from "~/components/providers";
 import { TokenField, useTokenChoice } from "~/components/token-field";
 import { TxStatus } from "~/components/tx-status";
+import { WrongNetworkCallout, useWrongNetwork } from "~/components/wallet-button";
 import {
   HIDDEN_BACKUP_FORMAT,
   downloadJson,
@@ -334,6 +335,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
   };
 
   const connected = connection.status === "connected";
+  const wrongNetwork = useWrongNetwork().wrong;
   return (
     <form className="create stack" onSubmit={submit} noValidate data-testid="create-form">
       <fieldset className="card">
@@ -603,10 +605,16 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
           </p>
         ) : null}
         <TxStatus state={tx.state} />
+        {wrongNetwork ? (
+          <WrongNetworkCallout
+            blocked="The challenge cannot be created from here"
+            testId="create-wrong-network"
+          />
+        ) : null}
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={!connected || !session.signedIn || Boolean(step)}
+          disabled={!connected || wrongNetwork || !session.signedIn || Boolean(step)}
           data-testid="create-submit"
         >
           {draft ? "Create on-chain" : "Save draft and create on-chain"}

@@ -33,6 +33,34 @@ function friendlyError(error: Error): string {
   return error.message.split("\n")[0] ?? error.message;
 }
 
+/** Whether a connected wallet is on another chain than the app's, and which. */
+export function useWrongNetwork(): { wrong: boolean; walletChainId?: number; expectedChainId: number } {
+  const connection = useConnection();
+  const expectedChainId = useChainId();
+  const walletChainId = connection.status === "connected" ? connection.chainId : undefined;
+  return {
+    wrong: walletChainId !== undefined && walletChainId !== expectedChainId,
+    walletChainId,
+    expectedChainId,
+  };
+}
+
+/** The wrong-network state of a panel: which chain the wallet is on, what is blocked, the switch. */
+export function WrongNetworkCallout({ blocked, testId }: { blocked: string; testId: string }) {
+  const { walletChainId, expectedChainId } = useWrongNetwork();
+  return (
+    <div className="callout callout-bad" role="alert" data-testid={testId}>
+      <strong>Your wallet is on another network (chain {walletChainId}).</strong>
+      <span>
+        {blocked} until it is on chain {expectedChainId}.
+      </span>
+      <div>
+        <SwitchNetworkButton testId="switch-network" />
+      </div>
+    </div>
+  );
+}
+
 /** "Switch to <chain>": asks the connected wallet to move to the app's chain; says why if it cannot. */
 export function SwitchNetworkButton({ testId }: { testId?: string }) {
   const expectedChainId = useChainId();
