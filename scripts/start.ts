@@ -270,6 +270,7 @@ async function deploy(env: StartEnv, rpcUrl: string): Promise<string[]> {
       deployment: {
         contracts: Record<string, { address: string }>;
         verifiers?: Record<string, { address: string }>;
+        devToken?: { address: string; symbol: string };
       };
     }>;
   };
@@ -283,6 +284,11 @@ async function deploy(env: StartEnv, rpcUrl: string): Promise<string[]> {
   const verifiers = Object.keys(result.deployment.verifiers ?? {}).sort();
   return [
     ...Object.entries(result.deployment.contracts).map(([name, c]) => `${name} ${c.address} (${how})`),
+    ...(result.deployment.devToken
+      ? [
+          `DevToken ${result.deployment.devToken.address} (${result.deployment.devToken.symbol}, development only, minted to anvil's 10 accounts)`,
+        ]
+      : []),
     ...(verifiers.length > 0
       ? [`${verifiers.length} Groth16 verifiers registered (${how}): ${verifiers.join(", ")}`]
       : []),

@@ -17,6 +17,12 @@
 // build is reused, a registry entry with the same verifier and vk hash is kept. The registry is
 // append-only, so an entry with another vk hash (the circuit changed) cannot be replaced: on anvil
 // everything is redeployed; on any other chain the script stops and says what to do.
+//
+// On chain 31337 only, a development ERC-20 (contracts/src/dev/DevToken.sol, "zkArena Dev USD", zkUSD,
+// 18 decimals, anyone can mint) is deployed with DEV_TOKEN_AMOUNT_EACH minted to each of anvil's ten
+// public accounts (anvilAccounts()) and recorded under `devToken`, so ERC-20 challenges can be created
+// and tested locally. Also idempotent: a recorded token whose code matches the build is reused. Never
+// on any other chain: a record for another chain with `devToken` is refused.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -30,7 +36,7 @@ import {
   keccak256,
   stringToHex,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import { DEPLOYABLES, defaultDeploymentsDir, loadArtifact, repoRoot } from "./lib.mjs";
 import { listVerifiers } from "./verifiers.mjs";
@@ -38,6 +44,21 @@ import { listVerifiers } from "./verifiers.mjs";
 export const ANVIL_CHAIN_ID = 31337;
 /** anvil's account 0 (from its public test mnemonic). Never holds real funds; never used elsewhere. */
 export const ANVIL_DEFAULT_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/** anvil's default mnemonic (public knowledge): its ten funded, unlocked accounts derive from it. */
+const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** anvil's ten public accounts (the development token's holders), derived as anvil does (m/44'/60'/0'/0/i). */
+export function anvilAccounts(count = 10) {
+  return Array.from(
+    { length: count },
+    (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address,
+  );
+}
+/** The development ERC-20 (contracts/src/dev/DevToken.sol; name and symbol are fixed in its constructor). */
+export const DEV_TOKEN = { contract: "DevToken", name: "zkArena Dev USD", symbol: "zkUSD", decimals: 18 };
+/** Minted to each of anvilAccounts() when the development token is deployed: 1,000,000 zkUSD. */
+export const DEV_TOKEN_AMOUNT_EACH = 1_000_000n * 10n ** 18n;
 
 const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -96,6 +117,18 @@ function parseDeploymentsFile(text, file, chainId) {
         `verifier ${id} needs contract, address, blockNumber, txHash, codeHash, registryKey and vkHash`,
       );
   }
+  if (json.devToken !== undefined) {
+    const t = json.devToken;
+    if (
+      !isRecord(t) ||
+      typeof t?.contract !== "string" ||
+      typeof t?.symbol !== "string" ||
+      typeof t?.name !== "string" ||
+      !Number.isSafeInteger(t?.decimals)
+    )
+      throw bad("devToken needs contract, name, symbol, decimals, address, blockNumber, txHash and codeHash");
+    if (chainId !== ANVIL_CHAIN_ID) throw bad(`a development token is recorded on chain ${chainId}`);
+  }
   return json;
 }
 
@@ -112,9 +145,10 @@ function describeRpcError(error, rpcUrl) {
 /**
  * @typedef {{ address: `0x${string}`, blockNumber: number, txHash: `0x${string}`, codeHash: `0x${string}` }} ContractRecord
  * @typedef {ContractRecord & { contract: string, registryKey: `0x${string}`, vkHash: `0x${string}`, nPublic: number }} VerifierRecord
+ * @typedef {ContractRecord & { contract: string, name: string, symbol: string, decimals: number }} DevTokenRecord
  * @typedef {{ chainId: number, deployedAt: string,
  *   contracts: { VerifierRegistry: ContractRecord, ArenaEscrow: ContractRecord } & Record<string, ContractRecord>,
- *   verifiers: Record<string, VerifierRecord> }} Deployment
+ *   verifiers: Record<string, VerifierRecord>, devToken?: DevTokenRecord }} Deployment
  *   The shape of packages/chain/deployments/<chainId>.json (validated with zod in @zkarena/chain).
  */
 
@@ -225,11 +259,20 @@ export async function ensureDeployed({
         .sort()
         .join();
 
+  // The development token: local chain only, after everything else (its address depends on the nonce).
+  let devToken;
+  if (chainId === ANVIL_CHAIN_ID) {
+    const token = await ensureDevToken(publicClient, getWallet, recorded?.devToken, chainId, log);
+    devToken = token.record;
+    reused &&= token.reused;
+  }
+
   if (reused) return { chainId, reused: true, file, deployment: recorded };
   const deployment = {
     chainId,
     contracts,
     verifiers: result.records,
+    ...(devToken ? { devToken } : {}),
     deployedAt: new Date().toISOString(),
   };
   writeAtomically(file, JSON.stringify(deployment, null, 2) + "\n");
@@ -346,6 +389,50 @@ async function ensureVerifiers(publicClient, getWallet, contracts, recorded, ver
     };
   }
   return { records, reused };
+}
+
+/**
+ * Makes the development ERC-20 deployed (chain 31337 only; the caller checks): reuses the recorded one
+ * when its code is this build's, else deploys it with DEV_TOKEN_AMOUNT_EACH minted to each anvil account.
+ * @param {DevTokenRecord | undefined} recorded
+ * @returns {Promise<{ record: DevTokenRecord, reused: boolean }>}
+ */
+async function ensureDevToken(publicClient, getWallet, recorded, chainId, log) {
+  const artifact = loadArtifact(DEV_TOKEN.contract);
+  if (recorded) {
+    const code = await publicClient.getCode({ address: recorded.address });
+    if (
+      code &&
+      keccak256(code) === recorded.codeHash &&
+      normalizeRuntimeCode(code, artifact.immutableReferences) ===
+        normalizeRuntimeCode(artifact.deployedBytecode, artifact.immutableReferences)
+    ) {
+      log(`${DEV_TOKEN.contract}: reused ${recorded.address}`);
+      return { record: recorded, reused: true };
+    }
+  }
+  const c = await deployContract(
+    publicClient,
+    getWallet(),
+    DEV_TOKEN.contract,
+    artifact,
+    [anvilAccounts(), DEV_TOKEN_AMOUNT_EACH],
+    chainId,
+  );
+  log(
+    `${DEV_TOKEN.contract} (${DEV_TOKEN.symbol}, development only): deployed ${c.address} (block ${c.blockNumber}, tx ${c.txHash}), ` +
+      `${DEV_TOKEN_AMOUNT_EACH / 10n ** BigInt(DEV_TOKEN.decimals)} minted to each of anvil's 10 accounts`,
+  );
+  return {
+    record: {
+      contract: DEV_TOKEN.contract,
+      name: DEV_TOKEN.name,
+      symbol: DEV_TOKEN.symbol,
+      decimals: DEV_TOKEN.decimals,
+      ...c,
+    },
+    reused: false,
+  };
 }
 
 /**

@@ -2,7 +2,18 @@
 // expected with `allowConsoleErrors`.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { test as base, expect, type Page } from "@playwright/test";
+import { createTestClient, http, publicActions } from "viem";
+import { foundry } from "viem/chains";
+import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
+/** The stack's anvil (e2e/run.mjs picks its port), and a test client on it: time travel, mining, reads. */
+export const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
+export const anvil = createTestClient({
+  chain: foundry,
+  mode: "anvil",
+  transport: http(anvilUrl),
+  cacheTime: 0,
+}).extend(publicActions);
 
 export const screenshotDir = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -36,3 +47,38 @@ export const test = base.extend<{ allowConsoleErrors: RegExp[]; consoleErrors: s
 });
 
 export { expect };
+
+/**
+ * A browser context as one person: the development wallet on anvil account `account` (0-9), the clock
+ * in UTC (so datetime-local fields can be filled from chain timestamps). Console and page errors are
+ * pushed to `errors`, named by account, for the test to check at the end.
+ */
+export async function person(
+  browser: Browser,
+  baseURL: string,
+  account: number,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, timezoneId: "UTC" });
+  await context.addInitScript((a) => {
+    window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
+  }, account);
+  const page = await context.newPage();
+  recordErrors(page, `account ${account}`, errors);
+  return { context, page };
+}
+
+/** Pushes the page's console errors and uncaught errors to `errors`, prefixed with `who`. */
+export function recordErrors(page: Page, who: string, errors: string[]) {
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${who}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`${who}: ${e.message}`));
+}
+
+/** Connects the header's wallet button with the development wallet (`mock`) or the injected one. */
+export async function connectWallet(page: Page, connector: "mock" | "injected" = "mock") {
+  await page.getByTestId("wallet-connect").click();
+  await page.getByTestId(`connector-${connector}`).click();
+  await expect(page.getByTestId("wallet-address")).toBeVisible();
+}

@@ -153,7 +153,10 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
     mimeType: "application/json",
     buffer: Buffer.from(JSON.stringify({ samples: hidden })),
   });
-  await expect(o.getByTestId("hidden-commitment")).toContainText("nothing has been sent yet");
+  // The zk code (Poseidon's constants, ~1.5 MB gzip) loads on demand here: slow on a busy machine.
+  await expect(o.getByTestId("hidden-commitment")).toContainText("nothing has been sent yet", {
+    timeout: 60_000,
+  });
   await expect(o.getByTestId("hidden-custody")).toContainText(
     "stores them encrypted, and releases them to everyone only after your on-chain reveal is final",
   );
@@ -217,7 +220,9 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
       mimeType: "application/json",
       buffer: Buffer.from(JSON.stringify(model)),
     });
-    await expect(p.getByTestId("quantized-accuracy")).toContainText("on 4 public samples");
+    await expect(p.getByTestId("quantized-accuracy")).toContainText("on 4 public samples", {
+      timeout: 60_000,
+    });
     await p.getByTestId("commit").click();
     const download = p.waitForEvent("download");
     await p.getByTestId("download-backup").click();

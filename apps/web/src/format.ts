@@ -23,6 +23,12 @@ export function formatAmount(baseUnits: string | null, decimals: number, symbol:
   return `${whole}${short ? `.${short}` : ""} ${symbol}`;
 }
 
+/** "25.00%": `part` of `whole` to two decimals, rounded down ("0.00%" for an empty whole). */
+export function sharePercent(part: bigint, whole: bigint): string {
+  if (whole <= 0n) return "0.00%";
+  return `${(Number((part * 10_000n) / whole) / 100).toFixed(2)}%`;
+}
+
 export type ChallengeStateName =
   "DRAFT" | "OPEN" | "REVEALED" | "SETTLED" | "REFUNDING_NO_REVEAL" | "REFUNDING_NO_WINNER";
 

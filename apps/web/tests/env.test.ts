@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePublicEnv } from "../src/env.ts";
-import { formatAmount } from "../src/format.ts";
+import { formatAmount, sharePercent } from "../src/format.ts";
 import { createWagmiConfig, DEV_WALLET_ADDRESS } from "../src/wagmi.ts";
 
 describe("parsePublicEnv", () => {
@@ -51,5 +51,17 @@ describe("formatAmount", () => {
     expect(formatAmount("1234567", 6, "USDC")).toBe("1.2345 USDC");
     expect(formatAmount("0", 18, "ETH")).toBe("0 ETH");
     expect(formatAmount(null, 18, "ETH")).toBe("—");
+  });
+});
+
+describe("sharePercent", () => {
+  it("gives a sponsor's share of the pot to two decimals, rounded down", () => {
+    expect(sharePercent(300n, 400n)).toBe("75.00%");
+    expect(sharePercent(2n, 3n)).toBe("66.66%");
+    expect(sharePercent(5n, 5n)).toBe("100.00%");
+  });
+
+  it("says 0.00% for an empty pot instead of dividing by zero", () => {
+    expect(sharePercent(0n, 0n)).toBe("0.00%");
   });
 });

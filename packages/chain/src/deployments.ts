@@ -39,24 +39,43 @@ export const verifierDeploymentSchema = contractDeploymentSchema.extend({
   nPublic: z.number().int().min(1).max(255),
 });
 
+/**
+ * The development ERC-20 (contracts/src/dev/DevToken.sol) that deploy.mjs deploys on anvil (chain 31337)
+ * only, minted to anvil's ten public accounts. Worthless and mintable by anyone: never on a real chain.
+ */
+export const devTokenDeploymentSchema = contractDeploymentSchema.extend({
+  contract: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: "must be a Solidity contract name" }),
+  name: z.string().min(1).max(64),
+  symbol: z.string().regex(/^[A-Za-z0-9]{1,16}$/, { error: "must be 1-16 letters or digits" }),
+  decimals: z.number().int().min(0).max(36),
+});
+
 /** circuits/circuits.json ids: lower-case words joined by "-". */
 export const circuitIdSchema = z
   .string()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "must be a circuit id" });
 
-export const deploymentSchema = z.object({
-  chainId: z.number().int().positive(),
-  // Every contract the app needs is required, so a stale record fails here and not at first use.
-  contracts: z
-    .object({ VerifierRegistry: contractDeploymentSchema, ArenaEscrow: contractDeploymentSchema })
-    .catchall(contractDeploymentSchema),
-  /** Registered verifiers by circuit id (absent in records written before verifiers were deployed). */
-  verifiers: z.record(circuitIdSchema, verifierDeploymentSchema).default({}),
-  deployedAt: z.iso.datetime(),
-});
+export const deploymentSchema = z
+  .object({
+    chainId: z.number().int().positive(),
+    // Every contract the app needs is required, so a stale record fails here and not at first use.
+    contracts: z
+      .object({ VerifierRegistry: contractDeploymentSchema, ArenaEscrow: contractDeploymentSchema })
+      .catchall(contractDeploymentSchema),
+    /** Registered verifiers by circuit id (absent in records written before verifiers were deployed). */
+    verifiers: z.record(circuitIdSchema, verifierDeploymentSchema).default({}),
+    /** The development ERC-20: present on chain 31337 only (absent in records written before it existed). */
+    devToken: devTokenDeploymentSchema.optional(),
+    deployedAt: z.iso.datetime(),
+  })
+  .refine((d) => d.devToken === undefined || d.chainId === 31337, {
+    error: "a development token may only be recorded for chain 31337",
+    path: ["devToken"],
+  });
 
 export type ContractDeployment = z.infer<typeof contractDeploymentSchema>;
 export type VerifierDeployment = z.infer<typeof verifierDeploymentSchema>;
+export type DevTokenDeployment = z.infer<typeof devTokenDeploymentSchema>;
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type ContractName = keyof Deployment["contracts"];
 

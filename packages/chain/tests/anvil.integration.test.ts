@@ -10,18 +10,26 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   createTestClient,
+  createWalletClient,
+  erc20Abi,
   getAddress,
   http,
   keccak256,
   parseEventLogs,
   stringToHex,
   toHex,
+  type Address,
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { ANVIL_DEFAULT_PRIVATE_KEY, ensureDeployed } from "../../../contracts/scripts/deploy.mjs";
+import {
+  ANVIL_DEFAULT_PRIVATE_KEY,
+  anvilAccounts,
+  DEV_TOKEN_AMOUNT_EACH,
+  ensureDeployed,
+} from "../../../contracts/scripts/deploy.mjs";
 import { arenaEscrowAbi, verifierRegistryAbi } from "../src/generated/abis.ts";
 import { chainFromId } from "../src/chains.ts";
 import { createChainClients, createChainWallet } from "../src/clients.ts";
@@ -149,6 +157,35 @@ describe("deployment on anvil", () => {
       });
       expect(entry).toMatchObject({ verifier: v.address, vkHash: v.vkHash, nPublic: 5, deprecated: false });
       expect(keccak256((await publicClient.getCode({ address: v.address }))!)).toBe(v.codeHash);
+    }
+  });
+
+  it("deploys the development token on anvil, minted to anvil's ten accounts, and records it", async () => {
+    const { publicClient } = createChainClients(rpcUrl);
+    const deployment = (await loadDeployment(31337, deploymentsDir))!;
+    const token = deployment.devToken!;
+    expect(token).toMatchObject({ contract: "DevToken", symbol: "zkUSD", decimals: 18 });
+    expect(keccak256((await publicClient.getCode({ address: token.address }))!)).toBe(token.codeHash);
+    const read = (functionName: "symbol" | "decimals" | "name") =>
+      publicClient.readContract({ address: token.address, abi: erc20Abi, functionName });
+    expect([await read("name"), await read("symbol"), await read("decimals")]).toEqual([
+      token.name,
+      token.symbol,
+      token.decimals,
+    ]);
+    // anvil's own list of its unlocked accounts: the derivation matches it.
+    const holders = anvilAccounts();
+    expect(holders).toEqual(await createWalletClient({ transport: http(rpcUrl) }).getAddresses());
+    expect(holders).toHaveLength(10);
+    for (const holder of holders) {
+      expect(
+        await publicClient.readContract({
+          address: token.address,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [holder as Address],
+        }),
+      ).toBe(DEV_TOKEN_AMOUNT_EACH);
     }
   });
 
@@ -302,7 +339,10 @@ describe("deployment on anvil", () => {
       `ArenaEscrow: reused ${escrow}`,
     ]);
     const verifiers = Object.values(again.deployment.verifiers);
-    expect(logs.slice(2)).toEqual(verifiers.map((v) => `${v.contract}: reused ${v.address}`));
+    expect(logs.slice(2)).toEqual([
+      ...verifiers.map((v) => `${v.contract}: reused ${v.address}`),
+      `DevToken: reused ${again.deployment.devToken?.address}`,
+    ]);
   });
 
   it("redeploys when the code at the recorded address changed", async () => {

@@ -89,6 +89,29 @@ describe("parseDeployment", () => {
     ).toThrow(/vkHash: must be a 32-byte 0x hash/);
   });
 
+  it("reads the development token on chain 31337 and rejects it on any other chain", () => {
+    const devToken = {
+      ...valid.contracts.ArenaEscrow,
+      contract: "DevToken",
+      name: "zkArena Dev USD",
+      symbol: "zkUSD",
+      decimals: 18,
+    };
+    expect(parseDeployment(valid).devToken).toBeUndefined();
+    const withToken = parseDeployment({ ...valid, devToken });
+    expect(withToken.devToken?.symbol).toBe("zkUSD");
+    expect(withToken.devToken?.address).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    expect(() => parseDeployment({ ...valid, chainId: 1, devToken })).toThrow(
+      /devToken: a development token may only be recorded for chain 31337/,
+    );
+    expect(() => parseDeployment({ ...valid, devToken: { ...devToken, symbol: "z USD" } })).toThrow(
+      /devToken\.symbol: must be 1-16 letters or digits/,
+    );
+    expect(() => parseDeployment({ ...valid, devToken: { ...devToken, decimals: 99 } })).toThrow(
+      /devToken\.decimals/,
+    );
+  });
+
   it("rejects a bad deployedAt", () => {
     expect(() => parseDeployment({ ...valid, deployedAt: "yesterday" })).toThrow(/deployedAt/);
   });

@@ -4,13 +4,14 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { erc20Abi, formatUnits, parseUnits, zeroAddress, type Address } from "viem";
-import { useBalance, useChainId, useConnection, useReadContract } from "wagmi";
+import { useBalance, useConnection, useReadContract } from "wagmi";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import { usePublicEnv } from "~/components/providers";
 import { TxStatus } from "~/components/tx-status";
+import { WrongNetworkCallout, useWrongNetwork } from "~/components/wallet-button";
 import { CompetitorPanel } from "~/components/competitor-panel";
 import { OrganiserPanel } from "~/components/organiser-panel";
-import { formatAmount } from "~/format";
+import { formatAmount, sharePercent } from "~/format";
 import type { OnchainChallenge } from "~/server/chain";
 import { useTx } from "~/tx";
 
@@ -51,9 +52,8 @@ export function ChallengeActions({
   hasPublicSplit: boolean;
 }) {
   const connection = useConnection();
-  const chainId = useChainId();
   const address = connection.status === "connected" ? connection.address : undefined;
-  const wrongNetwork = connection.status === "connected" && connection.chainId !== chainId;
+  const wrongNetwork = useWrongNetwork().wrong;
 
   return (
     <section className="card" aria-labelledby="actions" data-testid="actions">
@@ -64,9 +64,10 @@ export function ChallengeActions({
           without one.
         </p>
       ) : wrongNetwork ? (
-        <div className="callout callout-bad" role="alert" data-testid="actions-wrong-network">
-          Your wallet is on another network. Use “Switch” in the header to move to chain {chainId}.
-        </div>
+        <WrongNetworkCallout
+          blocked="Nothing can be funded, committed or claimed from here"
+          testId="actions-wrong-network"
+        />
       ) : notOnchain || !onchain ? (
         <OrganiserPanel challenge={challenge} onchain={null} address={address} />
       ) : (
@@ -113,10 +114,10 @@ function Connected({
 function FundPanel({ challenge, onchain, address }: PanelProps) {
   const [amount, setAmount] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const tx = useTx();
+  const approveTx = useTx();
+  const fundTx = useTx();
   const isEth = onchain.token === zeroAddress;
-  const decimals = isEth ? 18 : challenge.tokenDecimals;
-  const symbol = isEth ? "ETH" : challenge.tokenSymbol;
+  const { decimals, symbol } = tokenOf(challenge, onchain);
   const eth = useBalance({ address, query: { enabled: isEth } });
   const tokenBalance = useReadContract({
     address: onchain.token,
@@ -141,6 +142,7 @@ function FundPanel({ challenge, onchain, address }: PanelProps) {
   const balance = isEth ? eth.data?.value : tokenBalance.data;
   const pot = BigInt(onchain.pot);
   const mine = deposit.data ?? 0n;
+  const money = (v: bigint) => formatAmount(v.toString(), decimals, symbol);
 
   let parsed: bigint | null = null;
   try {
@@ -148,27 +150,52 @@ function FundPanel({ challenge, onchain, address }: PanelProps) {
   } catch {
     parsed = null;
   }
+  const approved = allowance.data ?? 0n;
+  const needsApproval = !isEth && (parsed === null || approved < parsed);
+  // From the click to the fund's receipt, including the allowance read between the two transactions.
+  const [submitting, setSubmitting] = useState(false);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    if (submitting) return;
+    setSubmitting(true);
+    try {
+      await approveThenFund();
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const approveThenFund = async () => {
     setProblem(null);
     if (parsed === null || parsed <= 0n)
       return setProblem(`Enter an amount of ${symbol} above zero, e.g. 0.5.`);
     if (balance !== undefined && parsed > balance)
       return setProblem(`You hold ${formatUnits(balance, decimals)} ${symbol}; enter at most that.`);
     const id = BigInt(onchain.id);
-    if (!isEth && (allowance.data ?? 0n) < parsed) {
-      const ok = await tx.send(
-        `Approve ${symbol}`,
-        { address: onchain.token, abi: erc20Abi, functionName: "approve", args: [onchain.escrow, parsed] },
-        address,
-        { refresh: false },
-      );
-      if (!ok) return;
-      await allowance.refetch();
+    approveTx.reset();
+    fundTx.reset();
+    if (!isEth) {
+      // The escrow pulls the tokens with transferFrom: approve exactly this amount first (never an
+      // unlimited allowance), and only fund once the approval is confirmed and read back.
+      const current = (await allowance.refetch()).data ?? 0n;
+      if (current < parsed) {
+        const ok = await approveTx.send(
+          `Approve ${money(parsed)}`,
+          { address: onchain.token, abi: erc20Abi, functionName: "approve", args: [onchain.escrow, parsed] },
+          address,
+          { refresh: false },
+        );
+        if (!ok) return;
+        const after = (await allowance.refetch()).data ?? 0n;
+        if (after < parsed)
+          return setProblem(
+            `The escrow's allowance is ${money(after)} after the approval, below ${money(parsed)}: approve again.`,
+          );
+      }
     }
-    const ok = await tx.send(
-      "Fund",
+    const ok = await fundTx.send(
+      `Fund ${money(parsed)}`,
       {
         address: onchain.escrow,
         abi: arenaEscrowAbi,
@@ -180,7 +207,11 @@ function FundPanel({ challenge, onchain, address }: PanelProps) {
     );
     if (ok) {
       setAmount("");
-      await deposit.refetch();
+      await Promise.all([
+        deposit.refetch(),
+        isEth ? eth.refetch() : tokenBalance.refetch(),
+        allowance.refetch(),
+      ]);
     }
   };
 
@@ -188,10 +219,14 @@ function FundPanel({ challenge, onchain, address }: PanelProps) {
     <form className="panel" onSubmit={submit} data-testid="fund-panel" noValidate>
       <h3>Sponsor this challenge</h3>
       <p className="muted small">
-        Your deposit so far:{" "}
-        <strong data-testid="my-deposit">{formatAmount(mine.toString(), decimals, symbol)}</strong>
-        {pot > 0n ? ` (${(Number((mine * 10_000n) / pot) / 100).toFixed(2)}% of the pot)` : ""}. Refunded in
-        full if the organiser never reveals; unused shares come back pro rata.
+        Your deposit so far: <strong data-testid="my-deposit">{money(mine)}</strong>
+        {pot > 0n ? (
+          <>
+            {" "}
+            (<span data-testid="my-share">{sharePercent(mine, pot)}</span> of the pot)
+          </>
+        ) : null}
+        . Refunded in full if the organiser never reveals; unused shares come back pro rata.
       </p>
       <label htmlFor="fund-amount">Amount ({symbol})</label>
       <div className="inline">
@@ -206,25 +241,59 @@ function FundPanel({ challenge, onchain, address }: PanelProps) {
           aria-describedby="fund-help"
           aria-invalid={problem ? true : undefined}
         />
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={tx.state.status === "wallet" || tx.state.status === "pending"}
-        >
-          {isEth ? "Fund" : "Approve and fund"}
+        <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="fund-submit">
+          {isEth ? "Fund" : needsApproval ? "Approve and fund" : "Fund"}
         </button>
       </div>
       <span id="fund-help" className="muted small">
         Balance: {balance === undefined ? "…" : `${formatUnits(balance, decimals)} ${symbol}`}
+        {isEth ? null : (
+          <>
+            {" "}
+            · approved for the escrow: <span data-testid="allowance">{money(approved)}</span>
+          </>
+        )}
       </span>
       {problem ? (
-        <p className="field-error" role="alert">
+        <p className="field-error" role="alert" data-testid="fund-problem">
           {problem}
         </p>
       ) : null}
-      <TxStatus state={tx.state} />
+      {isEth ? (
+        <TxStatus state={fundTx.state} />
+      ) : (
+        <ol className="steps" aria-label="Funding steps" data-testid="fund-steps">
+          <li data-testid="step-approve">
+            <span>
+              1. Approve the escrow to take exactly the amount{" "}
+              {approveTx.state.status === "idle" && fundTx.state.status !== "idle"
+                ? "(already approved)"
+                : ""}
+            </span>
+            <TxStatus state={approveTx.state} />
+          </li>
+          <li data-testid="step-fund">
+            <span>
+              2. Fund{" "}
+              {approveTx.state.status !== "idle" &&
+              approveTx.state.status !== "success" &&
+              fundTx.state.status === "idle"
+                ? "(waits for the approval)"
+                : ""}
+            </span>
+            <TxStatus state={fundTx.state} />
+          </li>
+        </ol>
+      )}
     </form>
   );
+}
+
+/** The challenge's prize token: ETH, or the ERC-20's symbol and decimals. */
+function tokenOf(challenge: ChallengeRef, onchain: OnchainChallenge) {
+  return onchain.token === zeroAddress
+    ? { decimals: 18, symbol: "ETH" }
+    : { decimals: challenge.tokenDecimals, symbol: challenge.tokenSymbol };
 }
 
 function ClaimPanel({ challenge, onchain, address }: PanelProps) {
@@ -242,9 +311,8 @@ function ClaimPanel({ challenge, onchain, address }: PanelProps) {
   }, [onchain.chainNow, refetch]);
   if (onchain.phase !== "Settled" && onchain.phase !== "RevealMissed") return null;
   const [prize, refund, bond] = claimable.data ?? [0n, 0n, 0n];
-  const isEth = onchain.token === zeroAddress;
-  const money = (v: bigint) =>
-    formatAmount(v.toString(), isEth ? 18 : challenge.tokenDecimals, isEth ? "ETH" : challenge.tokenSymbol);
+  const { decimals, symbol } = tokenOf(challenge, onchain);
+  const money = (v: bigint) => formatAmount(v.toString(), decimals, symbol);
   const claim = (label: string, functionName: "claimPrize" | "claimRefund" | "claimBond") =>
     tx
       .send(label, { address: onchain.escrow, abi: arenaEscrowAbi, functionName, args: [id] }, address)
@@ -253,6 +321,15 @@ function ClaimPanel({ challenge, onchain, address }: PanelProps) {
   return (
     <div className="panel" data-testid="claim-panel">
       <h3>{onchain.phase === "Settled" ? "Settlement" : "Refunds (no reveal)"}</h3>
+      {onchain.phase === "RevealMissed" ? (
+        <div className="callout callout-warn" data-testid="reveal-missed">
+          <strong>The organiser missed the reveal deadline.</strong>
+          <span>
+            The hidden split was never revealed, so nobody can prove a score: every sponsor gets their whole
+            deposit back, and the organiser&apos;s bond is shared equally by the competitors who committed.
+          </span>
+        </div>
+      ) : null}
       {claimable.isPending ? <p className="muted">Reading what you can claim…</p> : null}
       {!claimable.isPending && nothing ? (
         <p className="muted" data-testid="nothing-to-claim">

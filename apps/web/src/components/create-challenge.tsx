@@ -7,10 +7,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
-import { isAddress, parseEther, type Address } from "viem";
+import { parseEther } from "viem";
 import { useConnection } from "wagmi";
 import { usePublicEnv } from "~/components/providers";
+import { TokenField, useTokenChoice } from "~/components/token-field";
 import { TxStatus } from "~/components/tx-status";
+import { WrongNetworkCallout, useWrongNetwork } from "~/components/wallet-button";
 import {
   HIDDEN_BACKUP_FORMAT,
   downloadJson,
@@ -96,10 +98,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
   const [shares, setShares] = useState("50, 30, 20");
   const [minCorrect, setMinCorrect] = useState("1");
   const [bond, setBond] = useState("0");
-  const [tokenMode, setTokenMode] = useState<"eth" | "erc20">("eth");
-  const [tokenAddress, setTokenAddress] = useState("");
-  const [tokenSymbol, setTokenSymbol] = useState("");
-  const [tokenDecimals, setTokenDecimals] = useState("18");
+  const prizeToken = useTokenChoice();
   const [train, setTrain] = useState<{ rows: number[][]; fileName: string } | null>(null);
   const [pub, setPub] = useState<{ rows: number[][]; fileName: string } | null>(null);
   const [hidden, setHidden] = useState<HiddenState | null>(null);
@@ -221,11 +220,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
     } catch {
       out.push("The bond is an ETH amount, e.g. 0.1.");
     }
-    if (tokenMode === "erc20") {
-      if (!isAddress(tokenAddress)) out.push("Enter the ERC-20 token's address (0x…).");
-      if (!/^[A-Za-z0-9]{1,16}$/.test(tokenSymbol))
-        out.push("Enter the token's symbol (1-16 letters or digits).");
-    }
+    if (prizeToken.problem) out.push(prizeToken.problem);
     return out;
   };
 
@@ -233,7 +228,8 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
     e.preventDefault();
     const problems = validate();
     setErrors(problems);
-    if (problems.length || !hidden || !shape || !env.escrow || !session.address) return;
+    const token = prizeToken.token;
+    if (problems.length || !token || !hidden || !shape || !env.escrow || !session.address) return;
     try {
       let row = draft;
       if (!row) {
@@ -260,9 +256,9 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
           payoutSharesBps: bps,
           minCorrect: Number(minCorrect),
           organiserBond: parseEther(bond || "0").toString(),
-          tokenAddress: tokenMode === "erc20" ? tokenAddress : null,
-          tokenSymbol: tokenMode === "erc20" ? tokenSymbol : "ETH",
-          tokenDecimals: tokenMode === "erc20" ? Number(tokenDecimals) : 18,
+          tokenAddress: token.address,
+          tokenSymbol: token.symbol,
+          tokenDecimals: token.decimals,
         } as never);
         row = { id: created.id, slug: created.slug, metadataHash: created.metadataHash };
         setDraft(row);
@@ -322,7 +318,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
               .map((x) => Math.round(Number(x) * 100)),
             minCorrect: Number(minCorrect),
             organiserBond: parseEther(bond || "0").toString(),
-            tokenAddress: tokenMode === "erc20" ? (tokenAddress as Address) : null,
+            tokenAddress: token.address,
             metadataHash: row.metadataHash,
           },
           hidden,
@@ -339,6 +335,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
   };
 
   const connected = connection.status === "connected";
+  const wrongNetwork = useWrongNetwork().wrong;
   return (
     <form className="create stack" onSubmit={submit} noValidate data-testid="create-form">
       <fieldset className="card">
@@ -564,46 +561,7 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
             />
           </Field>
         </div>
-        <Field id="token-mode" label="Prize token">
-          <select
-            id="token-mode"
-            className="input"
-            value={tokenMode}
-            onChange={(e) => setTokenMode(e.target.value as "eth" | "erc20")}
-          >
-            <option value="eth">ETH</option>
-            <option value="erc20">An ERC-20 token</option>
-          </select>
-        </Field>
-        {tokenMode === "erc20" ? (
-          <div className="cols">
-            <Field id="token-address" label="Token address">
-              <input
-                id="token-address"
-                className="input mono"
-                value={tokenAddress}
-                onChange={(e) => setTokenAddress(e.target.value.trim())}
-              />
-            </Field>
-            <Field id="token-symbol" label="Symbol">
-              <input
-                id="token-symbol"
-                className="input"
-                value={tokenSymbol}
-                onChange={(e) => setTokenSymbol(e.target.value.trim())}
-              />
-            </Field>
-            <Field id="token-decimals" label="Decimals">
-              <input
-                id="token-decimals"
-                className="input"
-                inputMode="numeric"
-                value={tokenDecimals}
-                onChange={(e) => setTokenDecimals(e.target.value)}
-              />
-            </Field>
-          </div>
-        ) : null}
+        <TokenField choice={prizeToken} />
       </fieldset>
 
       <fieldset className="card">
@@ -647,10 +605,16 @@ export function CreateChallenge({ shapes }: { shapes: ShapeOption[] }) {
           </p>
         ) : null}
         <TxStatus state={tx.state} />
+        {wrongNetwork ? (
+          <WrongNetworkCallout
+            blocked="The challenge cannot be created from here"
+            testId="create-wrong-network"
+          />
+        ) : null}
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={!connected || !session.signedIn || Boolean(step)}
+          disabled={!connected || wrongNetwork || !session.signedIn || Boolean(step)}
           data-testid="create-submit"
         >
           {draft ? "Create on-chain" : "Save draft and create on-chain"}

@@ -12,6 +12,8 @@ export interface AppConfig extends PublicEnv {
   deployBlock: string;
   /** Pinned verification-key hashes per circuit id (from the deployment record). */
   vkHashes: Record<string, string>;
+  /** The local chain's development ERC-20 (chain 31337 only), offered in the create flow. */
+  devToken: { address: `0x${string}`; name: string; symbol: string; decimals: number } | null;
 }
 
 const PublicEnvContext = createContext<AppConfig | null>(null);

@@ -33,14 +33,68 @@ function friendlyError(error: Error): string {
   return error.message.split("\n")[0] ?? error.message;
 }
 
+/** Whether a connected wallet is on another chain than the app's, and which. */
+export function useWrongNetwork(): { wrong: boolean; walletChainId?: number; expectedChainId: number } {
+  const connection = useConnection();
+  const expectedChainId = useChainId();
+  const walletChainId = connection.status === "connected" ? connection.chainId : undefined;
+  return {
+    wrong: walletChainId !== undefined && walletChainId !== expectedChainId,
+    walletChainId,
+    expectedChainId,
+  };
+}
+
+/** The wrong-network state of a panel: which chain the wallet is on, what is blocked, the switch. */
+export function WrongNetworkCallout({ blocked, testId }: { blocked: string; testId: string }) {
+  const { walletChainId, expectedChainId } = useWrongNetwork();
+  return (
+    <div className="callout callout-bad" role="alert" data-testid={testId}>
+      <strong>Your wallet is on another network (chain {walletChainId}).</strong>
+      <span>
+        {blocked} until it is on chain {expectedChainId}.
+      </span>
+      <div>
+        <SwitchNetworkButton testId="switch-network" />
+      </div>
+    </div>
+  );
+}
+
+/** "Switch to <chain>": asks the connected wallet to move to the app's chain; says why if it cannot. */
+export function SwitchNetworkButton({ testId }: { testId?: string }) {
+  const expectedChainId = useChainId();
+  const chains = useChains();
+  const switchChain = useSwitchChain();
+  const expectedChain = chains.find((c) => c.id === expectedChainId);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-primary btn-sm"
+        disabled={switchChain.isPending}
+        onClick={() => switchChain.mutate({ chainId: expectedChainId })}
+        data-testid={testId}
+      >
+        {switchChain.isPending
+          ? "Switching…"
+          : `Switch to ${expectedChain?.name ?? `chain ${expectedChainId}`}`}
+      </button>
+      {switchChain.error ? (
+        <p className="wallet-error" role="alert" data-testid="wallet-error">
+          {friendlyError(switchChain.error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export function WalletButton() {
   const connection = useConnection();
   const expectedChainId = useChainId();
-  const chains = useChains();
   const connectors = useConnectors();
   const connect = useConnect();
   const disconnect = useDisconnect();
-  const switchChain = useSwitchChain();
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
 
@@ -60,8 +114,6 @@ export function WalletButton() {
     };
   }, [open]);
 
-  const expectedChain = chains.find((c) => c.id === expectedChainId);
-
   if (connection.status === "connected") {
     const wrongNetwork = connection.chainId !== expectedChainId;
     return (
@@ -71,16 +123,7 @@ export function WalletButton() {
             <span className="badge badge-warn" data-testid="wallet-wrong-network">
               Wrong network
             </span>
-            <button
-              type="button"
-              className="btn btn-primary btn-sm"
-              disabled={switchChain.isPending}
-              onClick={() => switchChain.mutate({ chainId: expectedChainId })}
-            >
-              {switchChain.isPending
-                ? "Switching…"
-                : `Switch to ${expectedChain?.name ?? `chain ${expectedChainId}`}`}
-            </button>
+            <SwitchNetworkButton />
           </>
         ) : null}
         <span className="wallet-address" title={connection.address} data-testid="wallet-address">
@@ -97,11 +140,6 @@ export function WalletButton() {
         >
           Disconnect
         </button>
-        {switchChain.error ? (
-          <p className="wallet-error" role="alert" data-testid="wallet-error">
-            {friendlyError(switchChain.error)}
-          </p>
-        ) : null}
       </div>
     );
   }

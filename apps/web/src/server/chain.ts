@@ -1,7 +1,7 @@
 // Server-side chain reads: the escrow is the source of truth for money, phases, commitments and the
 // final leaderboard (DESIGN.md, "Data flow"). The database is a cache; these views never read it.
 import { cache } from "react";
-import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, http, zeroAddress, type Address, type Hex, type PublicClient } from "viem";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import { loadDeployment, type Deployment } from "@zkarena/chain/deployments";
 import { publicEnv, serverEnv } from "~/env";
@@ -59,11 +59,22 @@ export interface ClientContracts {
   escrow: Address | null;
   deployBlock: string;
   vkHashes: Record<string, string>;
+  /** The development ERC-20 of the local chain (deployment record, chain 31337 only), else null. */
+  devToken: DevToken | null;
+}
+
+export interface DevToken {
+  address: Address;
+  name: string;
+  symbol: string;
+  decimals: number;
 }
 
 export async function clientContracts(): Promise<ClientContracts> {
   const ctx = await chainContext();
+  const dev = ctx.deployment?.devToken;
   return {
+    devToken: dev ? { address: dev.address, name: dev.name, symbol: dev.symbol, decimals: dev.decimals } : null,
     escrow: ctx.escrow,
     deployBlock: ctx.deployBlock.toString(),
     vkHashes: Object.fromEntries(
@@ -365,6 +376,8 @@ export async function activityOf(
         bestCorrect: number | null;
         earned: bigint;
         funded: bigint;
+        /** The challenge's prize token (zero address: ETH); earned and funded are in its units. */
+        token: Address;
       }[];
     }
   | { status: "unavailable"; error: string }
@@ -379,6 +392,9 @@ export async function activityOf(
     strict: true,
   });
   const me = address.toLowerCase();
+  const tokens = new Map<string, Address>();
+  for (const log of logs)
+    if (log.eventName === "ChallengeCreated") tokens.set(log.args.id.toString(), log.args.params.token);
   const byId = new Map<
     string,
     { roles: Set<string>; committed: boolean; bestCorrect: number | null; earned: bigint; funded: bigint }
@@ -426,6 +442,11 @@ export async function activityOf(
   }
   return {
     status: "ok",
-    entries: [...byId].map(([id, e]) => ({ id, ...e, roles: [...e.roles] })),
+    entries: [...byId].map(([id, e]) => ({
+      id,
+      ...e,
+      roles: [...e.roles],
+      token: tokens.get(id) ?? zeroAddress,
+    })),
   };
 }

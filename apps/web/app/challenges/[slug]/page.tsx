@@ -10,7 +10,7 @@ import { PublicLeaderboard, type CompetitorSubmissions } from "~/components/publ
 import { StateBadge } from "~/components/state-badge";
 import { CompetitorLink, TableHead } from "~/components/table";
 import { TagList } from "~/components/tag-list";
-import { formatAmount, formatDate } from "~/format";
+import { formatAmount, formatDate, sharePercent } from "~/format";
 import { phaseLabels } from "~/metadata";
 import { PROOFS_PER_COMPETITOR } from "~/public-split";
 import { clientContracts, readOnchainChallenge, type OnchainChallenge } from "~/server/chain";
@@ -105,7 +105,8 @@ export default async function ChallengePage({ params }: { params: Params }) {
         { label: "Reveal by", at: Math.floor(c.revealDeadline.getTime() / 1000) },
         { label: "Proofs close", at: Math.floor(c.proveDeadline.getTime() / 1000) },
       ];
-  const next = deadlines.find((d) => d.at > chainNow);
+  // After a missed reveal nothing is left to wait for (no proofs can come): no countdown.
+  const next = oc?.phase === "RevealMissed" ? undefined : deadlines.find((d) => d.at > chainNow);
   const samplesPerBatch = Number(c.circuitId.match(/-n(\d+)$/)?.[1] ?? 0);
   const totalSamples = oc ? oc.batchCount * samplesPerBatch : 0;
   const phase = oc ? phaseLabels[oc.phase] : null;
@@ -422,13 +423,7 @@ export default async function ChallengePage({ params }: { params: Params }) {
                     </Link>
                     <span>
                       {money(s.amount)}{" "}
-                      <span className="muted">
-                        (
-                        {BigInt(oc.pot) > 0n
-                          ? (Number((BigInt(s.amount) * 10_000n) / BigInt(oc.pot)) / 100).toFixed(2)
-                          : "0"}
-                        %)
-                      </span>
+                      <span className="muted">({sharePercent(BigInt(s.amount), BigInt(oc.pot))})</span>
                     </span>
                   </li>
                 ))}

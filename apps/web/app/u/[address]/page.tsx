@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getAddress, isAddress, type Address } from "viem";
+import { getAddress, isAddress, zeroAddress, type Address } from "viem";
 import { TableHead } from "~/components/table";
 import { formatAmount } from "~/format";
 import { metadataHashOf } from "~/metadata";
@@ -43,7 +43,8 @@ export default async function ProfilePage({ params }: { params: Promise<{ addres
   }
   const entries = activity.status === "ok" ? activity.entries : [];
   const wins = entries.filter((e) => e.earned > 0n).length;
-  const earned = entries.reduce((s, e) => s + e.earned, 0n);
+  // Amounts in different tokens cannot be added: the total counts ETH challenges only.
+  const earned = entries.filter((e) => e.token === zeroAddress).reduce((s, e) => s + e.earned, 0n);
   return (
     <article data-testid="profile">
       <div className="page-head">
