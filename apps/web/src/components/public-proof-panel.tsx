@@ -79,7 +79,7 @@ export function PublicProofPanel({
       if (mine.commitments.some((m) => BigInt(m.commitment) === commitment)) return;
       if (Date.now() > until)
         throw new Error(
-          "The server has not indexed your on-chain commitment yet (is the worker running?). Try again in a minute: your proofs are kept only until you leave this page.",
+          "The server has not indexed your on-chain commitment yet (is its worker running?), so nothing was submitted. Try again in a minute (the proofs are computed again).",
         );
       await sleep(2000);
     }
