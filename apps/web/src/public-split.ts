@@ -31,36 +31,3 @@ export function publicProofRequest(
     testSalt: BigInt(testSalt),
   };
 }
-
-/** Proofs read per ranked competitor (their score counts at most one proof per public batch). */
-export const PROOFS_PER_COMPETITOR = 100;
-
-interface ProofRow {
-  id: string;
-  challengeId: string;
-  split: string;
-  batchIndex: number;
-  status: string;
-  modelCommitment: string;
-}
-
-/**
- * A competitor's VERIFIED public proofs of their current commitment in a challenge (what their score
- * counts), by batch.
- */
-export function currentPublicProofs<P extends ProofRow>(
-  submissions: { commitments: { challengeId: string; commitment: string }[]; proofs: P[] } | undefined,
-  challengeId: string,
-): P[] {
-  const current = submissions?.commitments.find((m) => m.challengeId === challengeId)?.commitment;
-  if (current === undefined) return [];
-  return (submissions?.proofs ?? [])
-    .filter(
-      (p) =>
-        p.challengeId === challengeId &&
-        p.split === "PUBLIC" &&
-        p.status === "VERIFIED" &&
-        p.modelCommitment === current,
-    )
-    .sort((a, b) => a.batchIndex - b.batchIndex);
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MLP_SHAPES, testCommitment, type IntModel } from "@zkarena/zk";
-import { currentPublicProofs, publicProofRequest } from "../src/public-split.ts";
+import { publicProofRequest } from "../src/public-split.ts";
 
 const shape = MLP_SHAPES.ci.shape;
 const rows = Array.from({ length: 9 }, (_, i) => [i, (i * 3) % 16, 15 - i, 7, i % 3]);
@@ -30,51 +30,5 @@ describe("publicProofRequest", () => {
     expect(() =>
       publicProofRequest(shape, rows, { index: 2, from: 8, to: 12, commitment: "0" }, "0", competitor),
     ).toThrow(/fewer than batch 2 needs/);
-  });
-});
-
-describe("currentPublicProofs", () => {
-  const challengeId = "c1";
-  const proof = (
-    id: string,
-    over: Partial<{
-      challengeId: string;
-      split: string;
-      batchIndex: number;
-      status: string;
-      modelCommitment: string;
-    }>,
-  ) => ({
-    id,
-    challengeId,
-    split: "PUBLIC",
-    batchIndex: 0,
-    status: "VERIFIED",
-    modelCommitment: "11",
-    ...over,
-  });
-
-  it("keeps only VERIFIED public proofs of the current commitment in this challenge, by batch", () => {
-    const kept = currentPublicProofs(
-      {
-        commitments: [{ challengeId, commitment: "11" }],
-        proofs: [
-          proof("batch-1", { batchIndex: 1 }),
-          proof("ok", {}),
-          proof("rejected", { status: "REJECTED" }),
-          proof("pending", { status: "PENDING" }),
-          proof("old-model", { modelCommitment: "10" }),
-          proof("hidden", { split: "HIDDEN", status: "ACCEPTED" }),
-          proof("other-challenge", { challengeId: "c2" }),
-        ],
-      },
-      challengeId,
-    );
-    expect(kept.map((p) => p.id)).toEqual(["ok", "batch-1"]);
-  });
-
-  it("returns nothing without a commitment in the challenge", () => {
-    expect(currentPublicProofs({ commitments: [], proofs: [proof("ok", {})] }, challengeId)).toEqual([]);
-    expect(currentPublicProofs(undefined, challengeId)).toEqual([]);
   });
 });

@@ -52,7 +52,22 @@ export const publicLeaderboardSchema = z.strictObject({
   challengeId: z.uuid(),
   split: z.literal("PUBLIC"),
   source: z.literal("verified-proofs"),
-  rows: z.array(leaderboardRowSchema),
+  rows: z.array(
+    leaderboardRowSchema.extend({
+      proofs: z
+        .array(
+          z.strictObject({
+            id: z.uuid(),
+            batchIndex: z.number().int(),
+            correct: z.number().int(),
+            total: z.number().int(),
+            createdAt: iso,
+          }),
+        )
+        .describe("the verified proofs the score sums, one per batch (GET /proofs/{id} serves each)"),
+      submittedAt: iso.nullable(),
+    }),
+  ),
   competitors: z.number().int(),
 });
 

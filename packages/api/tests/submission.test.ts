@@ -293,9 +293,9 @@ describe("leaderboard.public", () => {
           status: status as "VERIFIED",
         },
       });
-    await proof(who.a, "1", 0, 3);
+    const a0 = await proof(who.a, "1", 0, 3);
     await proof(who.a, "1", 0, 2); // worse proof of the same batch: the best counts
-    await proof(who.a, "1", 1, 2); // a: 3 + 2 = 5
+    const a1 = await proof(who.a, "1", 1, 2); // a: 3 + 2 = 5
     await proof(who.b, "2", 0, 4);
     await proof(who.b, "2", 1, 1); // b: 5
     await proof(who.c, "3", 0, 4);
@@ -310,6 +310,16 @@ describe("leaderboard.public", () => {
       [3, who.c, 5, 2],
     ]);
     expect(board.competitors).toBe(3);
+    // Each row names the proofs it sums (one query for the page, not one per competitor).
+    const rowA = board.rows.find((r) => r.competitor === who.a)!;
+    expect(rowA.proofs.map((p) => [p.id, p.batchIndex, p.correct, p.total])).toEqual([
+      [a0.id, 0, 3, 4],
+      [a1.id, 1, 2, 4],
+    ]);
+    expect(rowA.submittedAt).toEqual(a1.createdAt);
+    for (const row of board.rows) {
+      expect(row.proofs.reduce((n, p) => n + p.correct, 0)).toBe(row.correct);
+    }
     const page2 = await api.leaderboard.public({ challengeId: c.id, limit: 2, offset: 2 });
     expect(page2.rows.map((r) => [r.rank, r.competitor])).toEqual([[3, who.c]]);
   });

@@ -1,21 +1,19 @@
 "use client";
 // The live public leaderboard: server-verified proofs on the public (validation) split. The page
-// renders it from the server's read (leaderboard.public and each competitor's proofs); while the
-// challenge is live the same typed tRPC queries refresh it here. Every proof is public: its JSON
+// renders it from the server's read (leaderboard.public: each row carries the proofs it sums); while
+// the challenge is live the same typed tRPC query refreshes it here. Every proof is public: its JSON
 // (proof + public signals) downloads from the REST API, to re-verify with the circuit's key.
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@zkarena/api";
 import { ScoreChart, SubmissionsChart } from "~/components/charts";
 import { formatDate } from "~/format";
-import { PROOFS_PER_COMPETITOR, currentPublicProofs } from "~/public-split";
 import { CompetitorLink, TableHead } from "~/components/table";
 import { shortAddress } from "~/short";
 import { useTRPC } from "~/trpc/react";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type PublicBoard = Outputs["leaderboard"]["public"];
-export type CompetitorSubmissions = Outputs["submission"]["byCompetitor"];
 
 /** How often a live board is read again. */
 const REFRESH_MS = 10_000;
@@ -24,7 +22,6 @@ export function PublicLeaderboard({
   challengeId,
   circuitId,
   initialBoard,
-  initialSubmissions,
   live,
   totalSamples,
   from,
@@ -33,7 +30,6 @@ export function PublicLeaderboard({
   challengeId: string;
   circuitId: string;
   initialBoard: PublicBoard;
-  initialSubmissions: Record<string, CompetitorSubmissions>;
   live: boolean;
   /** Samples in the public split's full batches (a competitor who proved every batch has this many). */
   totalSamples: number;
@@ -47,16 +43,7 @@ export function PublicLeaderboard({
     trpc.leaderboard.public.queryOptions({ challengeId }, { initialData: initialBoard, refetchInterval }),
   );
   const rows = board.data.rows;
-  const submissions = useQueries({
-    queries: rows.map((r) =>
-      trpc.submission.byCompetitor.queryOptions(
-        { address: r.competitor, challengeId, limit: PROOFS_PER_COMPETITOR },
-        { initialData: initialSubmissions[r.competitor], refetchInterval },
-      ),
-    ),
-  });
-  const proofsOf = rows.map((_, i) => currentPublicProofs(submissions[i]?.data, challengeId));
-  const times = proofsOf.flat().map((p) => Math.floor(new Date(p.createdAt).getTime() / 1000));
+  const times = rows.flatMap((r) => r.proofs).map((p) => Math.floor(new Date(p.createdAt).getTime() / 1000));
 
   return (
     <>
@@ -83,12 +70,8 @@ export function PublicLeaderboard({
             <table className="table" data-testid="public-leaderboard">
               <TableHead columns={["Rank", "Competitor", "Correct", "Accuracy", "Proofs", "Submitted"]} />
               <tbody>
-                {rows.map((row, i) => {
-                  const proofs = proofsOf[i] ?? [];
-                  const latest = proofs.reduce<Date | null>((t, p) => {
-                    const d = new Date(p.createdAt);
-                    return t && t > d ? t : d;
-                  }, null);
+                {rows.map((row) => {
+                  const proofs = row.proofs;
                   const total = row.total ?? 0;
                   return (
                     <tr key={row.competitor} data-competitor={row.competitor}>
@@ -118,7 +101,9 @@ export function PublicLeaderboard({
                           </a>
                         ))}
                       </td>
-                      <td className="small">{latest ? formatDate(latest) : "—"}</td>
+                      <td className="small">
+                        {row.submittedAt ? formatDate(new Date(row.submittedAt)) : "—"}
+                      </td>
                     </tr>
                   );
                 })}

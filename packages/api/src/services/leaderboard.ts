@@ -23,8 +23,24 @@ export interface LeaderboardRow {
   batches: number | null;
 }
 
+/** A proof a public-leaderboard row counts: the best verified one per batch (earliest on a tie). */
+export interface CountedProof {
+  id: string;
+  batchIndex: number;
+  correct: number;
+  total: number;
+  createdAt: Date;
+}
+
+export interface PublicLeaderboardRow extends LeaderboardRow {
+  /** The proofs the score sums, by batch (anyone can download and re-verify them). */
+  proofs: CountedProof[];
+  /** When the newest counted proof was submitted. */
+  submittedAt: Date | null;
+}
+
 export interface PublicLeaderboard {
-  rows: LeaderboardRow[];
+  rows: PublicLeaderboardRow[];
   /** Competitors with at least one verified proof of their current commitment. */
   competitors: number;
 }
@@ -62,15 +78,47 @@ export async function publicLeaderboard(
     GROUP BY b.competitor, m."committedAt"
     ORDER BY correct DESC, m."committedAt" ASC, b.competitor COLLATE "C" ASC
     LIMIT ${limit} OFFSET ${offset}`);
+  // The proofs behind the page's rows, in one query (no call per competitor).
+  const counted =
+    rows.length === 0
+      ? []
+      : await db.$queryRaw<(CountedProof & { competitor: string })[]>(Prisma.sql`
+    SELECT DISTINCT ON (p."competitorAddress", p."batchIndex")
+           p.id, p."competitorAddress" AS competitor, p."batchIndex", p.correct, p.total, p."createdAt"
+    FROM "Proof" p
+    JOIN "ModelCommitment" m
+      ON m."challengeId" = p."challengeId"
+     AND m."competitorAddress" = p."competitorAddress"
+     AND m.commitment = p."modelCommitment"
+    WHERE p."challengeId" = ${challengeId}::uuid AND p.split = 'PUBLIC' AND p.status = 'VERIFIED'
+      AND p."competitorAddress" IN (${Prisma.join(rows.map((r) => r.competitor))})
+    ORDER BY p."competitorAddress", p."batchIndex", p.correct DESC, p."createdAt" ASC, p.id ASC`);
+  const proofsOf = new Map<string, CountedProof[]>();
+  for (const { competitor, ...proof } of counted) {
+    const list = proofsOf.get(competitor) ?? [];
+    list.push({
+      ...proof,
+      batchIndex: Number(proof.batchIndex),
+      correct: Number(proof.correct),
+      total: Number(proof.total),
+    });
+    proofsOf.set(competitor, list);
+  }
   return {
-    rows: rows.map((r, i) => ({
-      rank: offset + i + 1,
-      competitor: r.competitor,
-      correct: Number(r.correct),
-      total: Number(r.total),
-      committedAt: r.committedAt,
-      batches: Number(r.batches),
-    })),
+    rows: rows.map((r, i) => {
+      const proofs = proofsOf.get(r.competitor) ?? [];
+      const newest = proofs.reduce<Date | null>((t, p) => (t && t >= p.createdAt ? t : p.createdAt), null);
+      return {
+        rank: offset + i + 1,
+        competitor: r.competitor,
+        correct: Number(r.correct),
+        total: Number(r.total),
+        committedAt: r.committedAt,
+        batches: Number(r.batches),
+        proofs,
+        submittedAt: newest,
+      };
+    }),
     competitors: Number(rows[0]?.competitors ?? 0),
   };
 }

@@ -6,13 +6,12 @@ import { TRPCError } from "@trpc/server";
 import { ChallengeActions } from "~/components/challenge-actions";
 import { ScoreChart, SubmissionsChart } from "~/components/charts";
 import { Countdown } from "~/components/countdown";
-import { PublicLeaderboard, type CompetitorSubmissions } from "~/components/public-leaderboard";
+import { PublicLeaderboard } from "~/components/public-leaderboard";
 import { StateBadge } from "~/components/state-badge";
 import { CompetitorLink, TableHead } from "~/components/table";
 import { TagList } from "~/components/tag-list";
 import { formatAmount, formatDate, sharePercent } from "~/format";
 import { phaseLabels } from "~/metadata";
-import { PROOFS_PER_COMPETITOR } from "~/public-split";
 import { clientContracts, readOnchainChallenge, type OnchainChallenge } from "~/server/chain";
 import { nowSeconds, shortAddress, shortHash } from "~/short";
 import { serverApi } from "~/trpc/server";
@@ -49,7 +48,7 @@ const timelineLabels: Record<string, string> = {
   bond: "Bond claimed",
 };
 
-/** The live public leaderboard with each ranked competitor's proofs, or null when it cannot be read. */
+/** The live public leaderboard (each row with the proofs it sums), or null when it cannot be read. */
 async function loadPublicBoard(challengeId: string) {
   const api = await serverApi();
   try {
@@ -57,19 +56,7 @@ async function loadPublicBoard(challengeId: string) {
       api.leaderboard.public({ challengeId }),
       api.submission.publicBatches({ challengeId }),
     ]);
-    const submissions: Record<string, CompetitorSubmissions> = Object.fromEntries(
-      await Promise.all(
-        board.rows.map(async (r) => [
-          r.competitor,
-          await api.submission.byCompetitor({
-            address: r.competitor,
-            challengeId,
-            limit: PROOFS_PER_COMPETITOR,
-          }),
-        ]),
-      ),
-    );
-    return { board, submissions, totalSamples: batches.batches.length * batches.batchSize };
+    return { board, totalSamples: batches.batches.length * batches.batchSize };
   } catch (error) {
     console.warn(`public leaderboard of ${challengeId} unavailable:`, error);
     return null;
@@ -280,7 +267,6 @@ export default async function ChallengePage({ params }: { params: Params }) {
                   challengeId={c.id}
                   circuitId={c.circuitId}
                   initialBoard={publicBoard.board}
-                  initialSubmissions={publicBoard.submissions}
                   live={!oc || (oc.phase !== "Settled" && oc.phase !== "RevealMissed")}
                   totalSamples={publicBoard.totalSamples}
                   from={Math.floor(c.createdAt.getTime() / 1000)}
