@@ -54,6 +54,14 @@ interface RawRow {
   competitors: bigint | number;
 }
 
+/** The proofs a public score may count: VERIFIED, PUBLIC, of the competitor's current commitment. */
+const countedProofs = (challengeId: string) => Prisma.sql`"Proof" p
+  JOIN "ModelCommitment" m
+    ON m."challengeId" = p."challengeId"
+   AND m."competitorAddress" = p."competitorAddress"
+   AND m.commitment = p."modelCommitment"
+  WHERE p."challengeId" = ${challengeId}::uuid AND p.split = 'PUBLIC' AND p.status = 'VERIFIED'`;
+
 export async function publicLeaderboard(
   db: Db,
   challengeId: string,
@@ -63,12 +71,7 @@ export async function publicLeaderboard(
   const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`
     WITH best AS (
       SELECT p."competitorAddress" AS competitor, p."batchIndex", max(p.correct) AS correct, max(p.total) AS total
-      FROM "Proof" p
-      JOIN "ModelCommitment" m
-        ON m."challengeId" = p."challengeId"
-       AND m."competitorAddress" = p."competitorAddress"
-       AND m.commitment = p."modelCommitment"
-      WHERE p."challengeId" = ${challengeId}::uuid AND p.split = 'PUBLIC' AND p.status = 'VERIFIED'
+      FROM ${countedProofs(challengeId)}
       GROUP BY p."competitorAddress", p."batchIndex"
     )
     SELECT b.competitor, sum(b.correct)::int AS correct, sum(b.total)::int AS total,
@@ -85,12 +88,7 @@ export async function publicLeaderboard(
       : await db.$queryRaw<(CountedProof & { competitor: string })[]>(Prisma.sql`
     SELECT DISTINCT ON (p."competitorAddress", p."batchIndex")
            p.id, p."competitorAddress" AS competitor, p."batchIndex", p.correct, p.total, p."createdAt"
-    FROM "Proof" p
-    JOIN "ModelCommitment" m
-      ON m."challengeId" = p."challengeId"
-     AND m."competitorAddress" = p."competitorAddress"
-     AND m.commitment = p."modelCommitment"
-    WHERE p."challengeId" = ${challengeId}::uuid AND p.split = 'PUBLIC' AND p.status = 'VERIFIED'
+    FROM ${countedProofs(challengeId)}
       AND p."competitorAddress" IN (${Prisma.join(rows.map((r) => r.competitor))})
     ORDER BY p."competitorAddress", p."batchIndex", p.correct DESC, p."createdAt" ASC, p.id ASC`);
   const proofsOf = new Map<string, CountedProof[]>();
