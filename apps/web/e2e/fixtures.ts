@@ -4,7 +4,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestClient, http, publicActions } from "viem";
 import { foundry } from "viem/chains";
-import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+} from "@playwright/test";
 
 /** The stack's anvil (e2e/run.mjs picks its port), and a test client on it: time travel, mining, reads. */
 export const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
@@ -48,32 +55,44 @@ export const test = base.extend<{ allowConsoleErrors: RegExp[]; consoleErrors: s
 
 export { expect };
 
+/** A console message a test expects (not a defect), e.g. a 403 the page handles by waiting. */
+export type ExpectedConsoleError = (message: ConsoleMessage) => boolean;
+
 /**
- * A browser context as one person: the development wallet on anvil account `account` (0-9), the clock
- * in UTC (so datetime-local fields can be filled from chain timestamps). Console and page errors are
- * pushed to `errors`, named by account, for the test to check at the end.
+ * A browser context as one person: the development wallet on anvil account `account` (0-9), or no
+ * wallet (`null`, a viewer); the clock in UTC (so datetime-local fields can be filled from chain
+ * timestamps); downloads accepted. Console and page errors are pushed to `errors`, named by account,
+ * for the test to check at the end, except those `expected` says are expected.
  */
 export async function person(
   browser: Browser,
   baseURL: string,
-  account: number,
+  account: number | null,
   errors: string[],
+  expected?: ExpectedConsoleError,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, timezoneId: "UTC" });
-  await context.addInitScript((a) => {
-    window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
-  }, account);
+  const context = await browser.newContext({ baseURL, timezoneId: "UTC", acceptDownloads: true });
+  if (account !== null)
+    await context.addInitScript((a) => {
+      window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
+    }, account);
   const page = await context.newPage();
-  recordErrors(page, `account ${account}`, errors);
+  recordErrors(page, account === null ? "viewer" : `account ${account}`, errors, expected);
   return { context, page };
 }
 
 /** Pushes the page's console errors and uncaught errors to `errors`, prefixed with `who`. */
-export function recordErrors(page: Page, who: string, errors: string[]) {
+export function recordErrors(page: Page, who: string, errors: string[], expected?: ExpectedConsoleError) {
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`${who}: ${m.text()}`);
+    if (m.type() === "error" && !expected?.(m)) errors.push(`${who}: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`${who}: ${e.message}`));
+}
+
+/** Waits for the page's transaction to be confirmed, with no error shown on the way. */
+export async function confirmed(page: Page) {
+  await expect(page.getByTestId("tx-error")).toHaveCount(0);
+  await expect(page.getByTestId("tx-success")).toBeVisible({ timeout: 30_000 });
 }
 
 /** Connects the header's wallet button with the development wallet (`mock`) or the injected one. */

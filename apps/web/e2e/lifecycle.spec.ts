@@ -6,25 +6,25 @@
 // outcome.
 // Each person is a browser context whose development wallet is a different anvil account.
 import { readFileSync } from "node:fs";
-import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
-import { createTestClient, http, publicActions } from "viem";
-import { foundry } from "viem/chains";
+import type { Request } from "@playwright/test";
 import { arenaEscrowAbi } from "@zkarena/chain/abis";
 import { MLP_SHAPES, infer, quantize } from "@zkarena/zk";
-import { expect, screenshot, test } from "./fixtures";
+import {
+  anvil,
+  confirmed,
+  connectWallet,
+  expect,
+  person,
+  screenshot,
+  test,
+  type ExpectedConsoleError,
+} from "./fixtures";
 
-const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
-const chain = createTestClient({
-  chain: foundry,
-  mode: "anvil",
-  transport: http(anvilUrl),
-  cacheTime: 0,
-}).extend(publicActions);
 const DAY = 86_400;
 
 async function advance(seconds: number) {
-  await chain.increaseTime({ seconds });
-  await chain.mine({ blocks: 1 });
+  await anvil.increaseTime({ seconds });
+  await anvil.mine({ blocks: 1 });
 }
 
 const shape = MLP_SHAPES.ci.shape;
@@ -86,38 +86,10 @@ const publicRows = [
   [12, 2, 1, 0, 0],
 ];
 
-async function person(
-  browser: Browser,
-  baseURL: string,
-  account: number,
-  errors: string[],
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, acceptDownloads: true });
-  await context.addInitScript((a) => {
-    window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
-  }, account);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    // Expected, not a defect: until the worker has indexed the reveal as final, the platform answers
-    // the release URL with 403 and the prover page waits and asks again (Chromium logs each 403).
-    if (/status of 403/.test(m.text()) && m.location().url.endsWith("/data/hidden")) return;
-    errors.push(`account ${account}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`account ${account}: ${e.message}`));
-  return { context, page };
-}
-
-async function connect(page: Page) {
-  await page.getByTestId("wallet-connect").click();
-  await page.getByTestId("connector-mock").click();
-  await expect(page.getByTestId("wallet-address")).toBeVisible();
-}
-
-async function confirmed(page: Page) {
-  await expect(page.getByTestId("tx-error")).toHaveCount(0);
-  await expect(page.getByTestId("tx-success")).toBeVisible({ timeout: 30_000 });
-}
+// Expected, not a defect: until the worker has indexed the reveal as final, the platform answers the
+// release URL with 403 and the prover page waits and asks again (Chromium logs each 403).
+const waitingForRelease: ExpectedConsoleError = (m) =>
+  /status of 403/.test(m.text()) && m.location().url.endsWith("/data/hidden");
 
 test("organiser, sponsor and two data scientists run a challenge to the payout", async ({
   browser,
@@ -126,16 +98,16 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
   test.setTimeout(360_000);
   const errors: string[] = [];
   const base = baseURL ?? "";
-  const organiser = await person(browser, base, 1, errors);
-  const sponsor = await person(browser, base, 2, errors);
-  const alice = await person(browser, base, 4, errors);
-  const bob = await person(browser, base, 5, errors);
+  const organiser = await person(browser, base, 1, errors, waitingForRelease);
+  const sponsor = await person(browser, base, 2, errors, waitingForRelease);
+  const alice = await person(browser, base, 4, errors, waitingForRelease);
+  const bob = await person(browser, base, 5, errors, waitingForRelease);
   const slug = `e2e-lifecycle-${Date.now().toString(36)}`;
 
   // Organiser: the guided create flow.
   const o = organiser.page;
   await o.goto("/create");
-  await connect(o);
+  await connectWallet(o);
   await o.getByLabel("Title").fill("E2E lifecycle: four features, three classes");
   await o.getByLabel("URL name").fill(slug);
   await o.getByLabel("One-line summary").fill("A challenge run by the browser tests.");
@@ -197,7 +169,7 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
   // Sponsor funds 1 ETH.
   const s = sponsor.page;
   await s.goto(`/challenges/${slug}`);
-  await connect(s);
+  await connectWallet(s);
   await s.getByLabel("Amount (ETH)").fill("1");
   await s.getByRole("button", { name: "Fund" }).click();
   await confirmed(s);
@@ -213,7 +185,7 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
     const sent: Request[] = [];
     p.on("request", (r) => sent.push(r));
     await p.goto(`/challenges/${slug}`);
-    await connect(p);
+    await connectWallet(p);
     await expect(p.getByTestId("privacy-note")).toContainText("never leaves this browser");
     await p.getByLabel(/Import your model/).setInputFiles({
       name: "model.json",
@@ -282,7 +254,7 @@ test("organiser, sponsor and two data scientists run a challenge to the payout",
   await confirmed(o);
   await expect(o.getByTestId("phase-badge")).toContainText("Proving");
   // The escrow stores the platform's release URL as the reveal URI.
-  const reveals = await chain.getContractEvents({
+  const reveals = await anvil.getContractEvents({
     abi: arenaEscrowAbi,
     eventName: "TestSetRevealed",
     fromBlock: 0n,

@@ -8,8 +8,8 @@ import path from "node:path";
 import type { APIRequestContext, Request } from "@playwright/test";
 import * as snarkjs from "snarkjs";
 import { MLP_SHAPES, infer, quantize } from "@zkarena/zk";
-import { expect, screenshot, screenshotDir, test } from "./fixtures";
-import { confirmed, connect, createChallenge, person } from "./people";
+import { createChallenge } from "./create-flow";
+import { confirmed, connectWallet, expect, person, screenshot, screenshotDir, test } from "./fixtures";
 
 const shape = MLP_SHAPES.ci.shape;
 // Distinctive float weights: the network log is searched for them (they must never leave the browser).
@@ -81,7 +81,7 @@ test("a data scientist proves on the public split in the browser and ranks on th
   const sent: Request[] = [];
   p.on("request", (r) => sent.push(r));
   await p.goto(`/challenges/${slug}`);
-  await connect(p);
+  await connectWallet(p);
   await p.getByLabel(/Import your model/).setInputFiles({
     name: "model.json",
     mimeType: "application/json",

@@ -1,45 +1,9 @@
-// People in the browser tests: each is a browser context whose development wallet is one anvil
-// account, with their console errors collected; plus the steps several specs share (connect, wait
-// for a confirmed transaction, the organiser's create flow on the CI circuit).
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { createPublicClient, http } from "viem";
-import { foundry } from "viem/chains";
-import { expect } from "./fixtures";
+// The organiser's guided create flow on the CI circuit, for specs that need a fresh challenge (the
+// people, the wallet and the anvil client are in fixtures.ts).
+import type { Page } from "@playwright/test";
+import { anvil, connectWallet, expect } from "./fixtures";
 
-const anvilUrl = `http://127.0.0.1:${process.env.ZKARENA_ANVIL_PORT ?? "8645"}`;
-const chain = createPublicClient({ chain: foundry, transport: http(anvilUrl), cacheTime: 0 });
 const DAY_MS = 86_400_000;
-
-export async function person(
-  browser: Browser,
-  baseURL: string,
-  account: number | null,
-  errors: string[],
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, acceptDownloads: true });
-  if (account !== null)
-    await context.addInitScript((a) => {
-      window.localStorage.setItem("zkarena.devWallet", JSON.stringify({ account: a }));
-    }, account);
-  const page = await context.newPage();
-  const who = account === null ? "viewer" : `account ${account}`;
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`${who}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`${who}: ${e.message}`));
-  return { context, page };
-}
-
-export async function connect(page: Page) {
-  await page.getByTestId("wallet-connect").click();
-  await page.getByTestId("connector-mock").click();
-  await expect(page.getByTestId("wallet-address")).toBeVisible();
-}
-
-export async function confirmed(page: Page) {
-  await expect(page.getByTestId("tx-error")).toHaveCount(0);
-  await expect(page.getByTestId("tx-success")).toBeVisible({ timeout: 30_000 });
-}
 
 const json = (name: string, value: unknown) => ({
   name,
@@ -64,7 +28,7 @@ export async function createChallenge(
   c: { slug: string; title: string; publicRows: number[][]; hiddenRows: number[][] },
 ) {
   await page.goto("/create");
-  await connect(page);
+  await connectWallet(page);
   await page.getByLabel("Title").fill(c.title);
   await page.getByLabel("URL name").fill(c.slug);
   await page.getByLabel("One-line summary").fill("A challenge run by the browser tests.");
@@ -75,7 +39,7 @@ export async function createChallenge(
   await expect(page.getByTestId("hidden-commitment")).toContainText("nothing has been sent", {
     timeout: 60_000,
   });
-  const now = Math.max(Date.now(), Number((await chain.getBlock()).timestamp) * 1000);
+  const now = Math.max(Date.now(), Number((await anvil.getBlock()).timestamp) * 1000);
   await page.getByLabel("Commits and funding close").fill(await localInput(page, now + 7 * DAY_MS));
   await page.getByLabel("Reveal by").fill(await localInput(page, now + 9 * DAY_MS));
   await page.getByLabel("Proofs close").fill(await localInput(page, now + 12 * DAY_MS));
