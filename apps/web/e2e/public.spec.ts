@@ -1,9 +1,11 @@
 // The live public leaderboard, end to end on the CI circuit (mlp-d4-h3-c3-n4): the organiser creates a
 // challenge through the UI with an 8-sample public split (two batches of 4); a data scientist imports a
-// model, commits, proves both public batches in the browser, signs in and submits; the worker verifies
+// model (an unsupported ONNX file refused with the reason, a PyTorch ONNX export scored, then the
+// JSON model), commits, proves both public batches in the browser, signs in and submits; the worker verifies
 // the proofs off-chain; a viewer without a wallet sees the VERIFIED row, downloads a proof and
 // re-verifies it with snarkjs; a tampered copy (its score changed) posted to the REST API is REJECTED
 // and never shows on the leaderboard.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Request } from "@playwright/test";
 import * as snarkjs from "snarkjs";
@@ -82,6 +84,22 @@ test("a data scientist proves on the public split in the browser and ranks on th
   p.on("request", (r) => sent.push(r));
   await p.goto(`/challenges/${slug}`);
   await connectWallet(p);
+  // ONNX is read in the browser too: an unsupported operator is named with what to do instead; a
+  // PyTorch export of the circuit's shape is imported and scored on the public split. (The JSON model
+  // below is the one committed.)
+  const onnx = (name: string) => ({
+    name,
+    mimeType: "application/octet-stream",
+    buffer: readFileSync(new URL(`../../../packages/zk/fixtures/onnx/${name}`, import.meta.url)),
+  });
+  await p.getByLabel(/Import your model/).setInputFiles(onnx("conv.onnx"));
+  await expect(p.getByTestId("model-error")).toContainText(/ONNX import failed: .*Conv.*Linear/, {
+    timeout: 60_000,
+  });
+  await p.getByLabel(/Import your model/).setInputFiles(onnx("mlp.onnx"));
+  await expect(p.getByTestId("model-report")).toContainText("mlp.onnx");
+  await expect(p.getByTestId("quantized-accuracy")).toContainText("on 8 public samples");
+  await expect(p.getByTestId("model-error")).toHaveCount(0);
   await p.getByLabel(/Import your model/).setInputFiles({
     name: "model.json",
     mimeType: "application/json",
