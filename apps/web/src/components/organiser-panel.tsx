@@ -187,7 +187,12 @@ export function OrganiserPanel({
           return;
         }
         const doc = revealDataUri(hidden.backup);
-        if (doc.length > MAX_INLINE_REVEAL_BYTES) return;
+        if (doc.length > MAX_INLINE_REVEAL_BYTES) {
+          setRevealError(
+            "The split is too large to publish inside the transaction: publish the reveal file at an https address and paste it above. Nothing was sent.",
+          );
+          return;
+        }
         target = doc;
       }
     }
